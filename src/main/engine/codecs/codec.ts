@@ -1,5 +1,6 @@
 import type { MusicItem } from '../music/music_item.ts';
 import type { NoteSequence } from '../../../shared/music/note_sequence.ts';
+import type { MidiNote } from '../../../shared/music/units.ts';
 
 export type CodecName = 'performance' | 'abc' | 'notes';
 
@@ -43,4 +44,11 @@ export interface Codec {
    * Returns null when the result would leave the codec's range.
    */
   transpose(tokens: readonly Token[], semitones: number): Token[] | null;
+  /**
+   * Pitches a token starts sounding (empty for tokens that start no note), so generation
+   * can mask tokens outside a key or pitch range. For ABC, pitches are those written
+   * under a C major key signature, i.e. as if the tune's K: had no sharps or flats,
+   * plus explicit accidentals.
+   */
+  pitchesOf(token: Token): readonly MidiNote[];
 }
