@@ -55,7 +55,8 @@ export class Vocabulary {
     const out: Token[] = new Array(ids.length);
     for (let i = 0; i < ids.length; i++) {
       const token = this.tokens[ids[i]];
-      if (token === undefined) throw new Error(`Token id ${ids[i]} is outside the vocabulary (size ${this.size})`);
+      if (token === undefined)
+        throw new Error(`Token id ${ids[i]} is outside the vocabulary (size ${this.size})`);
       out[i] = token;
     }
     return out;

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `npm run web [-- --port N]`: builds the studio UI when it is missing or older than its
+// sources, then serves it to a browser on 127.0.0.1 through the TypeScript web host (run by tsx).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { register } from 'tsx/esm/api';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const builtIndex = path.join(root, 'out/renderer/index.html');
+
+/** Latest modification time of any file under `dir`. */
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+const sources = ['src/renderer', 'src/shared'].map((dir) => path.join(root, dir));
+const stale = !existsSync(builtIndex) || Math.max(...sources.map(newestMtime)) > statSync(builtIndex).mtimeMs;
+if (stale) {
+  process.stderr.write('Building the studio UI (out/renderer is missing or older than its sources)...\n');
+  const build = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  if (build.status !== 0) {
+    process.stderr.write('continuo web: the UI build failed (see above)\n');
+    process.exit(build.status ?? 1);
+  }
+}
+
+register();
+await import('../src/web/cli.ts');

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import {
+  IpcError,
+  type DatasetRecord,
+  type DatasetSummary,
+  type EngineEventPayloadOf,
+  type EventName,
+  type EventPayloadOf,
+  type ParsedPayloadOf,
+} from '../../shared/ipc/index.ts';
+import type { EngineClient } from '../engine/host/client.ts';
+import type { DatasetStore } from './storage/dataset_store.ts';
+
+/** Pushes a UI contract event to every studio window/page. */
+export type Broadcast = <E extends EventName>(event: E, payload: EventPayloadOf<E>) => void;
+
+interface RunningImport {
+  datasetId: string;
+  name: string;
+  codec: DatasetRecord['codec'];
+  paths: string[];
+  createdAt: string;
+}
+
+/**
+ * The Library's datasets on the host side: imports run in the engine process; their records
+ * are stored by main (atomically) when they finish. Progress and endings go to the UI as events.
+ */
+export class DatasetService {
+  private readonly running = new Map<string, RunningImport>();
+
+  constructor(
+    private readonly engine: EngineClient,
+    private readonly store: DatasetStore,
+    private readonly tokenCacheDir: string,
+    private readonly broadcast: Broadcast,
+  ) {
+    engine.on('datasets.progress', (progress) => {
+      if (this.running.has(progress.jobId)) broadcast('datasets.progress', progress);
+    });
+    engine.on('datasets.imported', (event) => void this.onImported(event));
+    engine.on('job.ended', ({ jobId, outcome, message }) => this.finish(jobId, outcome, message));
+    engine.onStatus((status) => {
+      if (status.state !== 'crashed') return;
+      const message = `${status.message ?? 'The engine process stopped'}; import again once it runs.`;
+      for (const jobId of [...this.running.keys()]) this.finish(jobId, 'failed', message);
+    });
+  }
+
+  /** Starts an import in the engine; answers with the job and the id the dataset will have. */
+  async import({
+    paths,
+    codec,
+    name,
+  }: ParsedPayloadOf<'datasets.import'>): Promise<{ jobId: string; datasetId: string }> {
+    const jobId = randomUUID();
+    const datasetId = randomUUID();
+    this.running.set(jobId, {
+      datasetId,
+      name: name ?? defaultName(paths),
+      codec,
+      paths,
+      createdAt: new Date().toISOString(),
+    });
+    try {
+      await this.engine.request('datasets.import', { jobId, paths, codec, cacheDir: this.tokenCacheDir });
+    } catch (error) {
+      this.running.delete(jobId);
+      throw error;
+    }
+    return { jobId, datasetId };
+  }
+
+  /** Cancels a running import; false when it is not running. */
+  async cancel(jobId: string): Promise<boolean> {
+    if (!this.running.has(jobId)) return false;
+    return this.engine.cancel(jobId);
+  }
+
+  list(): Promise<DatasetSummary[]> {
+    return this.store.list();
+  }
+
+  async get(id: string): Promise<DatasetRecord> {
+    const record = await this.store.get(id);
+    if (!record) throw new IpcError({ code: 'not_found', message: `No dataset with id ${id}` });
+    return record;
+  }
+
+  remove(id: string): Promise<boolean> {
+    return this.store.remove(id);
+  }
+
+  private async onImported({ jobId, dataset }: EngineEventPayloadOf<'datasets.imported'>): Promise<void> {
+    const job = this.running.get(jobId);
+    if (!job) return;
+    const record: DatasetRecord = {
+      id: job.datasetId,
+      name: job.name,
+      codec: job.codec,
+      paths: job.paths,
+      createdAt: job.createdAt,
+      stats: dataset.stats,
+      errorCount: dataset.errors.length,
+      warningCount: dataset.warnings.length,
+      errors: dataset.errors,
+      warnings: dataset.warnings,
+      droppedIssues: dataset.droppedIssues,
+      splitSource: dataset.splitSource,
+      importSeconds: dataset.seconds,
+    };
+    try {
+      await this.store.save(record);
+      this.finish(jobId, 'done');
+    } catch (error) {
+      this.finish(
+        jobId,
+        'failed',
+        `Could not save the dataset: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  private finish(jobId: string, outcome: 'done' | 'cancelled' | 'failed', message?: string): void {
+    const job = this.running.get(jobId);
+    if (!job) return;
+    this.running.delete(jobId);
+    this.broadcast('datasets.finished', {
+      jobId,
+      datasetId: job.datasetId,
+      outcome,
+      ...(message ? { message: message.slice(0, 2000) } : {}),
+    });
+  }
+}
+
+/** A dataset's default name: its first path's base name, plus how many more paths. */
+export function defaultName(paths: readonly string[]): string {
+  const first = path.basename(paths[0].replace(/[\\/]+$/, '')) || paths[0];
+  const name = paths.length > 1 ? `${first} (+${paths.length - 1} more)` : first;
+  return name.slice(0, 200);
+}

@@ -1,0 +1,14 @@
+import { BrowserWindow, dialog, type OpenDialogOptions } from 'electron';
+import type { ParsedPayloadOf } from '../../shared/ipc/index.ts';
+
+/** The native open dialog for music files or folders; resolves with no paths when cancelled. */
+export async function openPathsDialog({ kind }: ParsedPayloadOf<'dialog.openPaths'>): Promise<string[]> {
+  const options: OpenDialogOptions = {
+    title: kind === 'files' ? 'Import music files' : 'Import music folders',
+    properties: kind === 'files' ? ['openFile', 'multiSelections'] : ['openDirectory', 'multiSelections'],
+    ...(kind === 'files' ? { filters: [{ name: 'MIDI and ABC', extensions: ['mid', 'midi', 'abc'] }] } : {}),
+  };
+  const window = BrowserWindow.getFocusedWindow();
+  const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? [] : result.filePaths;
+}

@@ -1,0 +1,399 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../random/rng.ts';
+import {
+  lstmLayerBackward,
+  lstmLayerForward,
+  lstmTokenLayerForward,
+  prepareBackward,
+  splitRows,
+  type LstmForwardCache,
+  type LstmLayerWeights,
+} from './fast_lstm.ts';
+import type { ModelArchitecture } from './presets.ts';
+
+/**
+ * The token model: one-hot tokens -> N stacked LSTM layers (dropout after each while
+ * training) -> dense softmax over the vocabulary. One-hot input into the first LSTM kernel is
+ * exactly an embedding folded into that kernel (rows = token vectors); it needs no `gather`,
+ * so it trains on every backend (tfjs `Embedding` cannot train on wasm).
+ *
+ * Training runs the hand-written forward/backward of fast_lstm.ts for the whole network
+ * (no tfjs autodiff), then clips the gradients by global norm and applies Adam.
+ */
+
+/** Everything needed to rebuild a model's shape. */
+export interface TokenModelConfig extends ModelArchitecture {
+  vocabSize: number;
+}
+
+/** Optimiser settings. */
+export interface TrainOptions {
+  /** Adam learning rate; default 2e-3. */
+  learningRate?: number;
+  /** Clip gradients to this global L2 norm; default 5. 0 disables clipping. */
+  clipNorm?: number;
+}
+
+/** A weight as plain data (serialisation, JS inference). */
+export interface WeightData {
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Result of `lossAndGradients`; the caller disposes `grads`. */
+export interface LossAndGradients {
+  loss: number;
+  /** By weight name (see `TokenModel.weightNames`). */
+  grads: Record<string, tf.Tensor>;
+}
+
+let modelCounter = 0;
+
+/** Names of the weights of a model with this config, in a fixed order. */
+export function weightNamesFor(config: TokenModelConfig): string[] {
+  const names: string[] = [];
+  config.layers.forEach((_, l) =>
+    names.push(`lstm_${l}/kernel`, `lstm_${l}/recurrent_kernel`, `lstm_${l}/bias`),
+  );
+  names.push('dense/kernel', 'dense/bias');
+  return names;
+}
+
+/** Shape of every weight of a model with this config. */
+export function weightShapesFor(config: TokenModelConfig): Record<string, number[]> {
+  const shapes: Record<string, number[]> = {};
+  let inputSize = config.vocabSize;
+  config.layers.forEach((units, l) => {
+    shapes[`lstm_${l}/kernel`] = [inputSize, 4 * units];
+    shapes[`lstm_${l}/recurrent_kernel`] = [units, 4 * units];
+    shapes[`lstm_${l}/bias`] = [4 * units];
+    inputSize = units;
+  });
+  shapes['dense/kernel'] = [inputSize, config.vocabSize];
+  shapes['dense/bias'] = [config.vocabSize];
+  return shapes;
+}
+
+function validateConfig(config: TokenModelConfig): void {
+  if (!Number.isInteger(config.vocabSize) || config.vocabSize < 2) {
+    throw new Error(`Vocabulary size must be an integer >= 2, got ${config.vocabSize}`);
+  }
+  if (config.layers.length === 0 || config.layers.some((u) => !Number.isInteger(u) || u < 1)) {
+    throw new Error(`LSTM layer sizes must be positive integers, got [${config.layers.join(', ')}]`);
+  }
+  if (!(config.dropout >= 0 && config.dropout < 1))
+    throw new Error(`Dropout must be in [0, 1), got ${config.dropout}`);
+}
+
+/** Initial values: Glorot-uniform matrices, zero biases except the LSTM forget gate (1). */
+function initialWeight(name: string, shape: number[], rng: Rng): Float32Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(size);
+  if (shape.length === 2) {
+    const limit = Math.sqrt(6 / (shape[0] + shape[1]));
+    for (let i = 0; i < size; i++) data[i] = (rng.next() * 2 - 1) * limit;
+  } else if (/^lstm_\d+\/bias$/.test(name)) {
+    const units = size / 4;
+    data.fill(1, units, 2 * units);
+  }
+  return data;
+}
+
+/** Checks token ids and returns the batch geometry. */
+function geometry(
+  ids: Int32Array,
+  batchSize: number,
+  vocabSize: number,
+  what: string,
+): { batch: number; steps: number } {
+  if (!Number.isInteger(batchSize) || batchSize < 1 || ids.length === 0 || ids.length % batchSize !== 0) {
+    throw new Error(`${what}: ${ids.length} token ids do not form a batch of ${batchSize} sequences`);
+  }
+  for (let i = 0; i < ids.length; i++) {
+    if (!(ids[i] >= 0 && ids[i] < vocabSize))
+      throw new Error(`${what}: token id ${ids[i]} is outside the vocabulary (${vocabSize})`);
+  }
+  return { batch: batchSize, steps: ids.length / batchSize };
+}
+
+/** One-hot rows in time-major order (row t*B + b = sequence b at step t), [T*B, V]. */
+function oneHotTimeMajor(ids: Int32Array, batch: number, steps: number, vocab: number): Float32Array {
+  const out = new Float32Array(steps * batch * vocab);
+  for (let b = 0; b < batch; b++) {
+    for (let t = 0; t < steps; t++) out[(t * batch + b) * vocab + ids[b * steps + t]] = 1;
+  }
+  return out;
+}
+
+/** Token ids reordered time-major: out[t*B + b] = ids[b*T + t]. */
+function timeMajor(ids: Int32Array, batch: number, steps: number): Int32Array {
+  const out = new Int32Array(ids.length);
+  for (let b = 0; b < batch; b++) for (let t = 0; t < steps; t++) out[t * batch + b] = ids[b * steps + t];
+  return out;
+}
+
+/** A stacked-LSTM next-token model with a fast training step and Adam. */
+export class TokenModel {
+  readonly config: TokenModelConfig;
+  private readonly vars = new Map<string, tf.Variable>();
+  private optimizer: tf.Optimizer | undefined;
+  private readonly rng: Rng;
+  private disposed = false;
+  /** Global gradient norm of the last training step, before clipping. */
+  lastGradNorm = 0;
+
+  private constructor(config: TokenModelConfig, values: Record<string, Float32Array>, seed: number | string) {
+    validateConfig(config);
+    this.config = { vocabSize: config.vocabSize, layers: [...config.layers], dropout: config.dropout };
+    this.rng = new Rng(seed);
+    const prefix = `continuo_model_${++modelCounter}`;
+    const shapes = weightShapesFor(this.config);
+    for (const name of weightNamesFor(this.config)) {
+      const shape = shapes[name];
+      const data = values[name];
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (!data || data.length !== size) {
+        throw new Error(
+          `Weight ${name}: expected ${size} values (shape [${shape.join(', ')}]), got ${data?.length ?? 'none'}`,
+        );
+      }
+      this.vars.set(
+        name,
+        tf.tidy(() => tf.variable(tf.tensor(data, shape), true, `${prefix}/${name}`)),
+      );
+    }
+  }
+
+  /** A new model with random initial weights (deterministic for a given seed). */
+  static create(config: TokenModelConfig, seed: number | string = 0): TokenModel {
+    validateConfig(config);
+    const rng = new Rng(`init:${String(seed)}`);
+    const shapes = weightShapesFor(config);
+    const values: Record<string, Float32Array> = {};
+    for (const name of weightNamesFor(config)) values[name] = initialWeight(name, shapes[name], rng);
+    return new TokenModel(config, values, seed);
+  }
+
+  /** A model with the given weights (by name; see `weightNamesFor`). */
+  static fromWeights(
+    config: TokenModelConfig,
+    values: Record<string, Float32Array>,
+    seed: number | string = 0,
+  ): TokenModel {
+    return new TokenModel(config, values, seed);
+  }
+
+  /** Weight names in their fixed order. */
+  weightNames(): string[] {
+    return weightNamesFor(this.config);
+  }
+
+  /** Number of trainable parameters. */
+  parameterCount(): number {
+    let n = 0;
+    for (const v of this.vars.values()) n += v.size;
+    return n;
+  }
+
+  /** Copies of all weights as plain arrays. */
+  weightData(): Record<string, WeightData> {
+    this.assertAlive();
+    const out: Record<string, WeightData> = {};
+    for (const [name, v] of this.vars)
+      out[name] = { shape: [...v.shape], data: new Float32Array(v.dataSync() as Float32Array) };
+    return out;
+  }
+
+  /** The live weight variables by name (read-only use: tests, reference models). */
+  variables(): ReadonlyMap<string, tf.Variable> {
+    return this.vars;
+  }
+
+  /** A weight variable, typed by rank (the names and shapes are fixed by the config). */
+  private weight<T extends tf.Tensor>(name: string): T {
+    const v = this.vars.get(name);
+    if (!v) throw new Error(`TokenModel has no weight ${name}`);
+    return v as unknown as T;
+  }
+
+  private layerWeights(l: number): LstmLayerWeights {
+    return {
+      kernel: this.weight<tf.Tensor2D>(`lstm_${l}/kernel`),
+      recurrentKernel: this.weight<tf.Tensor2D>(`lstm_${l}/recurrent_kernel`),
+      bias: this.weight<tf.Tensor1D>(`lstm_${l}/bias`),
+    };
+  }
+
+  /** Logits [T*B, V] of top-layer states [T*B, H]. */
+  private dense(top: tf.Tensor2D): tf.Tensor2D {
+    return tf.add<tf.Tensor2D>(
+      tf.matMul(top, this.weight<tf.Tensor2D>('dense/kernel')),
+      this.weight('dense/bias'),
+    );
+  }
+
+  /** Per-step dropout masks (0 or 1/keep), [B, H] each. */
+  private dropoutMasks(steps: number, batch: number, units: number): tf.Tensor2D[] {
+    const keep = 1 - this.config.dropout;
+    const masks: tf.Tensor2D[] = [];
+    for (let t = 0; t < steps; t++) {
+      const m = new Float32Array(batch * units);
+      for (let i = 0; i < m.length; i++) m[i] = this.rng.next() < keep ? 1 / keep : 0;
+      masks.push(tf.tensor2d(m, [batch, units]));
+    }
+    return masks;
+  }
+
+  /** Top-layer hidden states [T*B, H] plus what the backward pass needs. */
+  private forward(inputs: Int32Array, batch: number, steps: number, dropout: boolean, keepCache: boolean) {
+    const caches: LstmForwardCache[] = [];
+    const masks: (tf.Tensor2D[] | undefined)[] = [];
+    const ids = timeMajor(inputs, batch, steps);
+    let layerIn: tf.Tensor2D[] = [];
+    this.config.layers.forEach((units, l) => {
+      const out =
+        l === 0
+          ? lstmTokenLayerForward(ids, batch, this.layerWeights(0), undefined, undefined, keepCache)
+          : lstmLayerForward(layerIn, this.layerWeights(l), undefined, undefined, keepCache);
+      const mask = dropout && this.config.dropout > 0 ? this.dropoutMasks(steps, batch, units) : undefined;
+      if (out.cache) caches.push(out.cache);
+      masks.push(mask);
+      layerIn = mask ? out.hs.map((h, t) => tf.mul(h, mask[t])) : out.hs;
+    });
+    return { top: tf.concat<tf.Tensor2D>(layerIn, 0), caches, masks, ids };
+  }
+
+  /**
+   * Mean cross-entropy of predicting `targets` from `inputs` (both [B, T] batch-major token
+   * ids) and its gradients w.r.t. every weight. `training` turns dropout on.
+   */
+  lossAndGradients(
+    inputs: Int32Array,
+    targets: Int32Array,
+    batchSize: number,
+    training = true,
+  ): LossAndGradients {
+    this.assertAlive();
+    const { batch, steps } = geometry(inputs, batchSize, this.config.vocabSize, 'inputs');
+    geometry(targets, batchSize, this.config.vocabSize, 'targets');
+    if (targets.length !== inputs.length)
+      throw new Error(`targets: ${targets.length} ids for ${inputs.length} inputs`);
+    const n = batch * steps;
+    const vocab = this.config.vocabSize;
+    const result = tf.tidy(() => {
+      const { top, caches, masks, ids } = this.forward(inputs, batch, steps, training, true);
+      const denseKernel = this.weight<tf.Tensor2D>('dense/kernel');
+      const logits = this.dense(top);
+      const logp = tf.logSoftmax(logits);
+      const y = tf.tensor2d(oneHotTimeMajor(targets, batch, steps, vocab), [n, vocab]);
+      const loss = tf.div(tf.neg(tf.sum(tf.mul(y, logp))), n);
+      // Backward, by hand: softmax cross-entropy, dense layer, then BPTT layer by layer.
+      const dLogits = tf.div(tf.sub(tf.exp(logp), y), n) as tf.Tensor2D;
+      const grads: Record<string, tf.Tensor> = {
+        'dense/kernel': tf.matMul(tf.transpose(top), dLogits),
+        'dense/bias': tf.reshape(tf.matMul(tf.ones([1, n]), dLogits), [vocab]),
+      };
+      let dys = splitRows(tf.matMul(dLogits, tf.transpose(denseKernel)), steps);
+      for (let l = this.config.layers.length - 1; l >= 0; l--) {
+        const mask = masks[l];
+        if (mask) dys = dys.map((d, t) => tf.mul(d, mask[t]));
+        const state = prepareBackward(caches[l]);
+        const g = lstmLayerBackward(
+          state,
+          this.layerWeights(l),
+          dys,
+          l > 0,
+          undefined,
+          undefined,
+          l === 0 ? ids : undefined,
+        );
+        grads[`lstm_${l}/kernel`] = g.dKernel;
+        grads[`lstm_${l}/recurrent_kernel`] = g.dRecurrentKernel;
+        grads[`lstm_${l}/bias`] = g.dBias;
+        dys = g.dxs ?? [];
+      }
+      return { loss, grads };
+    });
+    const loss = result.loss.dataSync()[0];
+    result.loss.dispose();
+    return { loss, grads: result.grads };
+  }
+
+  /**
+   * One optimisation step on a batch: forward, backward, clip by global norm, Adam.
+   * `inputs` and `targets` are [B, T] batch-major token ids. Returns the mean loss.
+   */
+  trainStep(inputs: Int32Array, targets: Int32Array, batchSize: number, options: TrainOptions = {}): number {
+    const learningRate = options.learningRate ?? 2e-3;
+    const clipNorm = options.clipNorm ?? 5;
+    const { loss, grads } = this.lossAndGradients(inputs, targets, batchSize, true);
+    try {
+      const norm = tf.tidy(
+        () => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0],
+      );
+      this.lastGradNorm = norm;
+      if (!Number.isFinite(norm))
+        throw new Error(`Training diverged: gradient norm is ${norm} (loss ${loss})`);
+      const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
+      const named: tf.NamedTensorMap = {};
+      tf.tidy(() => {
+        for (const [name, g] of Object.entries(grads)) {
+          named[this.weight<tf.Variable>(name).name] = scale === 1 ? g : tf.keep(tf.mul(g, scale));
+        }
+      });
+      this.getOptimizer(learningRate).applyGradients(named);
+      if (scale !== 1) tf.dispose(Object.values(named));
+    } finally {
+      tf.dispose(Object.values(grads));
+    }
+    return loss;
+  }
+
+  /** Mean cross-entropy on a batch without dropout and without updating anything. */
+  evaluate(inputs: Int32Array, targets: Int32Array, batchSize: number): number {
+    this.assertAlive();
+    const { batch, steps } = geometry(inputs, batchSize, this.config.vocabSize, 'inputs');
+    geometry(targets, batchSize, this.config.vocabSize, 'targets');
+    const vocab = this.config.vocabSize;
+    return tf.tidy(() => {
+      const { top } = this.forward(inputs, batch, steps, false, false);
+      const logits = this.dense(top);
+      const y = tf.tensor2d(oneHotTimeMajor(targets, batch, steps, vocab), [batch * steps, vocab]);
+      return tf.div(tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(logits)))), batch * steps).dataSync()[0];
+    });
+  }
+
+  /** Logits [B, T, V] for [B, T] batch-major inputs (no dropout). The caller disposes. */
+  logits(inputs: Int32Array, batchSize: number): tf.Tensor3D {
+    this.assertAlive();
+    const { batch, steps } = geometry(inputs, batchSize, this.config.vocabSize, 'inputs');
+    return tf.tidy(() => {
+      const { top } = this.forward(inputs, batch, steps, false, false);
+      const logits = this.dense(top);
+      return tf.transpose(
+        tf.reshape(logits, [steps, batch, this.config.vocabSize]),
+        [1, 0, 2],
+      ) as tf.Tensor3D;
+    });
+  }
+
+  private getOptimizer(learningRate: number): tf.Optimizer {
+    if (!this.optimizer) this.optimizer = tf.train.adam(learningRate);
+    // Adam reads its rate on every update: changing it keeps the moments (for schedules).
+    (this.optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+    return this.optimizer;
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new Error('TokenModel was disposed');
+  }
+
+  /** Frees the weights and optimiser state. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.optimizer?.dispose();
+    for (const v of this.vars.values()) v.dispose();
+    this.vars.clear();
+  }
+}

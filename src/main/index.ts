@@ -1,0 +1,92 @@
+import { BrowserWindow, app } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { chooseDataDir } from './app/data_dir.ts';
+import { openPathsDialog } from './app/dialog.ts';
+import { utilityLauncher } from './app/engine_launcher.ts';
+import { sendEvent, serveIpc } from './app/ipc.ts';
+import { startStudioCore, type StudioCore } from './app/studio_core.ts';
+import { installMenu } from './app/menu.ts';
+import { hardenSession, lockNavigation } from './app/security.ts';
+
+/** Set by `electron-vite dev`: the renderer is served by Vite with hot reload. */
+const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
+const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
+const preloadFile = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+
+/** True for the app's own pages: the built renderer file, or the dev server in development. */
+function isAppUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    if (devServerUrl) return parsed.origin === new URL(devServerUrl).origin;
+    return parsed.protocol === 'file:' && fileURLToPath(parsed) === rendererFile;
+  } catch {
+    return false;
+  }
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 800,
+    minHeight: 500,
+    title: 'Continuo',
+    show: false,
+    backgroundColor: '#16181d',
+    webPreferences: {
+      preload: preloadFile,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  if (devServerUrl) void window.loadURL(devServerUrl);
+  else void window.loadFile(rendererFile);
+  return window;
+}
+
+app.enableSandbox();
+
+app.on('web-contents-created', (_event, contents) => {
+  // Every web contents (the window, and anything created later) is locked to the app.
+  lockNavigation(contents, isAppUrl);
+});
+
+/** `--data-dir DIR` on the command line, if given. */
+function dataDirFlag(): string | undefined {
+  const index = process.argv.indexOf('--data-dir');
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+let core: StudioCore | undefined;
+
+void app.whenReady().then(async () => {
+  hardenSession(Boolean(devServerUrl));
+  installMenu(Boolean(devServerUrl));
+  core = await startStudioCore({
+    version: app.getVersion(),
+    transport: 'electron',
+    dataDir: chooseDataDir(dataDirFlag(), process.env, app.getPath('userData')),
+    launcher: utilityLauncher(),
+    broadcast: (event, payload) => {
+      for (const window of BrowserWindow.getAllWindows()) sendEvent(window.webContents, event, payload);
+    },
+    openPaths: openPathsDialog,
+  });
+  serveIpc(core.handlers, isAppUrl);
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('will-quit', () => {
+  void core?.close();
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import {
+  DatasetFinishedSchema,
+  DatasetImportPayloadSchema,
+  DatasetProgressSchema,
+  DatasetRecordSchema,
+  DatasetSummarySchema,
+} from './schemas/datasets.ts';
+import { EngineStatusSchema, LogLineSchema, OpenPathsPayloadSchema } from './schemas/engine.ts';
+import { IdSchema, LocalPathSchema } from './schemas/ids.ts';
+
+/**
+ * The one IPC contract between the studio UI and its host (Electron main or the web host).
+ * Every request names a zod schema for its payload and its result; every event names a
+ * schema for its payload. Both ends validate with these same schemas.
+ */
+
+/** How the UI reaches its host. */
+export const TransportSchema = z.enum(['electron', 'websocket']);
+/** How the UI reaches its host: the Electron preload bridge or the local WebSocket host. */
+export type Transport = z.infer<typeof TransportSchema>;
+
+/** A request that takes no payload: `{}` (or nothing), and no other keys. */
+const NoPayload = z.strictObject({}).optional();
+
+/** Result of `app.info`: what the status bar shows. */
+export const AppInfoSchema = z.strictObject({
+  /** The app version from package.json. */
+  version: z.string().min(1).max(64),
+  /** Node's `process.platform` of the host. */
+  platform: z.string().min(1).max(32),
+  transport: TransportSchema,
+  /** The TensorFlow.js backend in use, once the engine has started one. */
+  engineBackend: z.string().min(1).max(32).optional(),
+});
+/** Result of `app.info`. */
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+/** Every request the host answers: method name -> payload and result schemas. */
+export const requests = {
+  'app.info': { payload: NoPayload, result: AppInfoSchema },
+  /** The engine process's current state (later changes come as `engine.status` events). */
+  'engine.status': { payload: NoPayload, result: EngineStatusSchema },
+  /** Native open dialog (Electron only; the web host answers `unsupported` and the UI asks for a path). */
+  'dialog.openPaths': {
+    payload: OpenPathsPayloadSchema,
+    result: z.strictObject({ paths: z.array(LocalPathSchema).max(1000) }),
+  },
+  /** Starts importing files/folders into a new dataset; progress and the end come as events. */
+  'datasets.import': {
+    payload: DatasetImportPayloadSchema,
+    result: z.strictObject({ jobId: IdSchema, datasetId: IdSchema }),
+  },
+  /** Every imported dataset, newest first. */
+  'datasets.list': {
+    payload: NoPayload,
+    result: z.strictObject({ datasets: z.array(DatasetSummarySchema) }),
+  },
+  /** One dataset with its figures, errors and warnings (`not_found` when it does not exist). */
+  'datasets.get': { payload: z.strictObject({ id: IdSchema }), result: DatasetRecordSchema },
+  /** Forgets a dataset (the music files themselves are never touched). */
+  'datasets.remove': {
+    payload: z.strictObject({ id: IdSchema }),
+    result: z.strictObject({ removed: z.boolean() }),
+  },
+  /** Cancels a running job; false when no such job is running. */
+  'jobs.cancel': {
+    payload: z.strictObject({ jobId: IdSchema }),
+    result: z.strictObject({ cancelled: z.boolean() }),
+  },
+} as const;
+
+/** A notice the host pushes to the UI (e.g. a background job finished). */
+export const NoticeSchema = z.strictObject({
+  level: z.enum(['info', 'warning', 'error']),
+  message: z.string().max(2000),
+});
+
+/** Every event the host may push: event name -> payload schema. */
+export const events = {
+  'app.notice': NoticeSchema,
+  /** A log line from the host or the engine. */
+  'app.log': LogLineSchema,
+  /** The engine process started, crashed, is restarting or runs again. */
+  'engine.status': EngineStatusSchema,
+  /** An import moved on (throttled). */
+  'datasets.progress': DatasetProgressSchema,
+  /** An import ended: done (the dataset is saved), cancelled or failed. */
+  'datasets.finished': DatasetFinishedSchema,
+} as const;
+
+/** A request's name. */
+export type Method = keyof typeof requests;
+/** The payload type a request takes. */
+export type PayloadOf<M extends Method> = z.input<(typeof requests)[M]['payload']>;
+/** The validated payload a handler receives. */
+export type ParsedPayloadOf<M extends Method> = z.output<(typeof requests)[M]['payload']>;
+/** The result type a request resolves to. */
+export type ResultOf<M extends Method> = z.output<(typeof requests)[M]['result']>;
+/** An event's name. */
+export type EventName = keyof typeof events;
+/** The payload type of an event. */
+export type EventPayloadOf<E extends EventName> = z.output<(typeof events)[E]>;
+
+/** True when `name` is a request of the contract (own key only: `__proto__`, `toString` are not). */
+export function isMethod(name: unknown): name is Method {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requests, name);
+}
+
+/** True when `name` is an event of the contract. */
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import {
+  CodecNameSchema,
+  DatasetProgressSchema,
+  ImportedDatasetSchema,
+  JobOutcomeSchema,
+} from './schemas/datasets.ts';
+import { LogLineSchema } from './schemas/engine.ts';
+import { IdSchema, LocalPathSchema } from './schemas/ids.ts';
+import { ResponseSchema, RequestIdSchema } from './envelope.ts';
+
+/**
+ * The contract between the host (Electron main or the web host) and its engine process:
+ * requests the host sends, events the engine pushes. Both ends validate with these schemas.
+ * The UI never sees it; the host turns it into the UI contract (`contract.ts`).
+ */
+
+const NoPayload = z.strictObject({}).optional();
+
+/** Every request the engine process answers. */
+export const engineRequests = {
+  /** Liveness and identity: the engine's process id and how long it has run. */
+  'engine.ping': {
+    payload: NoPayload,
+    result: z.strictObject({ pid: z.number().int(), uptimeSeconds: z.number().nonnegative() }),
+  },
+  /** Starts an import job; answers at once, then `datasets.progress` and `datasets.imported`/`job.ended`. */
+  'datasets.import': {
+    payload: z.strictObject({
+      jobId: IdSchema,
+      paths: z.array(LocalPathSchema).min(1).max(1000),
+      codec: CodecNameSchema,
+      /** The token cache folder the host chose (inside its data folder). */
+      cacheDir: LocalPathSchema,
+    }),
+    result: z.strictObject({ jobId: IdSchema }),
+  },
+  /** Cancels a running job; false when it is not running. */
+  'jobs.cancel': {
+    payload: z.strictObject({ jobId: IdSchema }),
+    result: z.strictObject({ cancelled: z.boolean() }),
+  },
+} as const;
+
+/** Every event the engine process pushes. */
+export const engineEvents = {
+  'datasets.progress': DatasetProgressSchema,
+  /** An import finished: the figures and issues the host stores. */
+  'datasets.imported': z.strictObject({ jobId: IdSchema, dataset: ImportedDatasetSchema }),
+  /** A job ended without a result (cancelled or failed). */
+  'job.ended': z.strictObject({
+    jobId: IdSchema,
+    outcome: JobOutcomeSchema.exclude(['done']),
+    message: z.string().max(2000),
+  }),
+  'app.log': LogLineSchema,
+} as const;
+
+/** An engine request's name. */
+export type EngineMethod = keyof typeof engineRequests;
+/** The payload an engine request takes. */
+export type EnginePayloadOf<M extends EngineMethod> = z.input<(typeof engineRequests)[M]['payload']>;
+/** The result an engine request resolves to. */
+export type EngineResultOf<M extends EngineMethod> = z.output<(typeof engineRequests)[M]['result']>;
+/** An engine event's name. */
+export type EngineEventName = keyof typeof engineEvents;
+/** The payload of an engine event. */
+export type EngineEventPayloadOf<E extends EngineEventName> = z.output<(typeof engineEvents)[E]>;
+
+/** Host -> engine: one request. */
+export const EngineRequestMessageSchema = z.strictObject({
+  type: z.literal('request'),
+  id: RequestIdSchema,
+  method: z.string().min(1).max(100),
+  payload: z.unknown().optional(),
+});
+/** Host -> engine: one request. */
+export type EngineRequestMessage = z.infer<typeof EngineRequestMessageSchema>;
+
+/** Engine -> host: it is ready for requests; a response; or an event. */
+export const EngineMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('ready'), pid: z.number().int() }),
+  z.strictObject({ type: z.literal('response'), id: RequestIdSchema, response: ResponseSchema }),
+  z.strictObject({ type: z.literal('event'), event: z.string().min(1).max(100), payload: z.unknown() }),
+]);
+/** Engine -> host message. */
+export type EngineMessage = z.infer<typeof EngineMessageSchema>;

@@ -1,0 +1,4 @@
+/** The zod schemas the contract is built from, for both ends and the UI's types. */
+export * from './ids.ts';
+export * from './datasets.ts';
+export * from './engine.ts';

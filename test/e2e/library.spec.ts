@@ -1,0 +1,127 @@
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { sharedData } from '../helpers/data.ts';
+import { webHostUnderTest } from './web_host_env.ts';
+
+const host = webHostUnderTest();
+const JIGS = sharedData('nottingham', 'ABC_original', 'jigs.abc');
+
+/** The engine process: the web host's one child (scripts/e2e.mjs passes the host's pid). */
+function enginePid(): number | undefined {
+  const hostPid = process.env['CONTINUO_E2E_HOST_PID'];
+  if (!hostPid) return undefined;
+  try {
+    const out = execFileSync('pgrep', ['-P', hostPid], { encoding: 'utf8' });
+    const pids = out.split('\n').filter(Boolean).map(Number);
+    return pids.length === 1 ? pids[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function openLibrary(page: Page): Promise<void> {
+  await page.goto(host.url);
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText('Library');
+  await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
+}
+
+test('imports jigs.abc through the UI: progress bar, 340 tunes, warnings list; persists; removes', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await openLibrary(page);
+  await expect(page.getByRole('main')).toContainText('No music yet');
+  await expect(page.getByRole('region', { name: 'Models (empty)' })).toContainText('No trained models yet');
+
+  // In the browser there is no native dialog: the path is typed (pasted) into the field.
+  await expect(page.getByRole('button', { name: 'Choose files…' })).toHaveCount(0);
+  await page.getByLabel('Files or folders to import').fill(JIGS);
+  await expect(page.getByLabel('Codec')).toHaveValue('abc');
+  await page.getByLabel('Codec').selectOption('abc');
+  await page.getByLabel('Name').fill('Nottingham jigs');
+
+  const started = Date.now();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const bar = page.getByRole('progressbar', { name: 'Import progress' });
+  await expect(bar).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Import in progress' })).toContainText('of 1 file');
+  await page.screenshot({ path: testInfo.outputPath('library-importing.png'), fullPage: true });
+
+  await expect(page.getByRole('status').filter({ hasText: 'Imported “Nottingham jigs”' })).toBeVisible({
+    timeout: 90_000,
+  });
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`jigs.abc imported through the UI in ${seconds.toFixed(1)} s`);
+  testInfo.annotations.push({ type: 'import seconds', description: seconds.toFixed(1) });
+  await expect(bar).toHaveCount(0);
+
+  const datasets = page.getByRole('list', { name: 'Datasets' });
+  await expect(datasets.getByRole('listitem')).toHaveCount(1);
+  const toggle = datasets.getByRole('button', { name: /Nottingham jigs/ });
+  await expect(toggle).toContainText('340 tunes');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  const details = page.getByRole('region', { name: 'Nottingham jigs details' });
+  const stats = details.getByRole('definition');
+  await expect(details.getByRole('term')).toContainText(['Files', 'Tunes', 'Notes', 'Duration', 'Tokens']);
+  await expect(stats.nth(1)).toHaveText('340');
+  await expect(details).toContainText('Pitch range');
+
+  // The warnings list expands with the keyboard and names the tune.
+  const warnings = details.locator('summary', { hasText: 'Warnings' });
+  await expect(warnings).toHaveText(/Warnings \(\d+\)/);
+  await warnings.focus();
+  await page.keyboard.press('Enter');
+  const warningList = details.getByRole('list', { name: 'Warnings' });
+  await expect(warningList).toBeVisible();
+  await expect(warningList.getByRole('listitem').first()).toContainText('jigs.abc, tune X:');
+  await details.locator('summary', { hasText: 'Errors' }).click();
+  await expect(details).toContainText('None.');
+  await page.screenshot({ path: testInfo.outputPath('library-imported.png'), fullPage: true });
+
+  // The list persists: a reload reads it back from the data folder.
+  await page.reload();
+  await expect(
+    page.getByRole('list', { name: 'Datasets' }).getByRole('button', { name: /Nottingham jigs/ }),
+  ).toContainText('340 tunes');
+
+  await page.getByRole('button', { name: 'Remove Nottingham jigs' }).click();
+  await expect(page.getByRole('main')).toContainText('No music yet');
+  expect(errors).toEqual([]);
+});
+
+test('a bad path gives a dataset with a per-file error; cancel stops a running import', async ({ page }) => {
+  await openLibrary(page);
+  await page.getByLabel('Files or folders to import').fill('/no/such/folder');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const datasets = page.getByRole('list', { name: 'Datasets' });
+  await expect(datasets.getByRole('button', { name: /folder/ })).toContainText('1 error');
+  const details = page.getByRole('region', { name: 'folder details' });
+  await details.locator('summary', { hasText: 'Errors' }).click();
+  await expect(details.getByRole('list', { name: 'Errors' })).toContainText('not found');
+  await page.getByRole('button', { name: 'Remove folder' }).click();
+  await expect(page.getByRole('main')).toContainText('No music yet');
+
+  // The MAESTRO folder (132 files) takes long enough to cancel midway.
+  await page.getByLabel('Files or folders to import').fill(sharedData('maestro', '2004'));
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('progressbar', { name: 'Import progress' })).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel import' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Import cancelled' })).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(page.getByRole('main')).toContainText('No music yet');
+});
+
+test('when the engine process dies, the status bar says so and it comes back', async ({ page }) => {
+  const pid = enginePid();
+  test.skip(pid === undefined, 'cannot find the engine process (pgrep, CONTINUO_E2E_HOST_PID)');
+  await openLibrary(page);
+  process.kill(pid!, 'SIGKILL');
+  await expect(page.getByTestId('engine-status')).toContainText(/Engine (crashed|restarting)/);
+  await expect(page.getByTestId('engine-status')).toHaveText(/Engine running \(restarted 1×\)/, {
+    timeout: 30_000,
+  });
+  expect(enginePid()).not.toBe(pid);
+});
