@@ -6,12 +6,12 @@ import { webHostUnderTest } from './web_host_env.ts';
 const host = webHostUnderTest();
 const JIGS = sharedData('nottingham', 'ABC_original', 'jigs.abc');
 
-/** The engine process: the web host's one child (scripts/e2e.mjs passes the host's pid). */
+/** The engine process: the web host's child running engine_main (scripts/e2e.mjs passes the host's pid). */
 function enginePid(): number | undefined {
   const hostPid = process.env['CONTINUO_E2E_HOST_PID'];
   if (!hostPid) return undefined;
   try {
-    const out = execFileSync('pgrep', ['-P', hostPid], { encoding: 'utf8' });
+    const out = execFileSync('pgrep', ['-P', hostPid, '-f', 'engine_main'], { encoding: 'utf8' });
     const pids = out.split('\n').filter(Boolean).map(Number);
     return pids.length === 1 ? pids[0] : undefined;
   } catch {
@@ -59,7 +59,7 @@ test('imports jigs.abc through the UI: progress bar, 340 tunes, warnings list; p
 
   const datasets = page.getByRole('list', { name: 'Datasets' });
   await expect(datasets.getByRole('listitem')).toHaveCount(1);
-  const toggle = datasets.getByRole('button', { name: /Nottingham jigs/ });
+  const toggle = datasets.getByRole('button', { name: /^Nottingham jigs/ });
   await expect(toggle).toContainText('340 tunes');
   await expect(toggle).toHaveAttribute('aria-expanded', 'true');
   const details = page.getByRole('region', { name: 'Nottingham jigs details' });
@@ -83,7 +83,7 @@ test('imports jigs.abc through the UI: progress bar, 340 tunes, warnings list; p
   // The list persists: a reload reads it back from the data folder.
   await page.reload();
   await expect(
-    page.getByRole('list', { name: 'Datasets' }).getByRole('button', { name: /Nottingham jigs/ }),
+    page.getByRole('list', { name: 'Datasets' }).getByRole('button', { name: /^Nottingham jigs/ }),
   ).toContainText('340 tunes');
 
   await page.getByRole('button', { name: 'Remove Nottingham jigs' }).click();
@@ -96,7 +96,7 @@ test('a bad path gives a dataset with a per-file error; cancel stops a running i
   await page.getByLabel('Files or folders to import').fill('/no/such/folder');
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   const datasets = page.getByRole('list', { name: 'Datasets' });
-  await expect(datasets.getByRole('button', { name: /folder/ })).toContainText('1 error');
+  await expect(datasets.getByRole('button', { name: /^folder/ })).toContainText('1 error');
   const details = page.getByRole('region', { name: 'folder details' });
   await details.locator('summary', { hasText: 'Errors' }).click();
   await expect(details.getByRole('list', { name: 'Errors' })).toContainText('not found');
