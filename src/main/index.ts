@@ -1,4 +1,4 @@
-import { BrowserWindow, app } from 'electron';
+import { BrowserWindow, app, dialog } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { chooseDataDir } from './app/data_dir.ts';
 import { openPathsDialog } from './app/dialog.ts';
@@ -63,25 +63,32 @@ function dataDirFlag(): string | undefined {
 
 let core: StudioCore | undefined;
 
-void app.whenReady().then(async () => {
-  hardenSession(Boolean(devServerUrl));
-  installMenu(Boolean(devServerUrl));
-  core = await startStudioCore({
-    version: app.getVersion(),
-    transport: 'electron',
-    dataDir: chooseDataDir(dataDirFlag(), process.env, app.getPath('userData')),
-    launcher: utilityLauncher(),
-    broadcast: (event, payload) => {
-      for (const window of BrowserWindow.getAllWindows()) sendEvent(window.webContents, event, payload);
-    },
-    openPaths: openPathsDialog,
+void app
+  .whenReady()
+  .then(async () => {
+    hardenSession(Boolean(devServerUrl));
+    installMenu(Boolean(devServerUrl));
+    core = await startStudioCore({
+      version: app.getVersion(),
+      transport: 'electron',
+      dataDir: chooseDataDir(dataDirFlag(), process.env, app.getPath('userData')),
+      launcher: utilityLauncher(),
+      broadcast: (event, payload) => {
+        for (const window of BrowserWindow.getAllWindows()) sendEvent(window.webContents, event, payload);
+      },
+      openPaths: openPathsDialog,
+    });
+    serveIpc(core.handlers, isAppUrl);
+    createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
+  })
+  .catch((error: unknown) => {
+    // E.g. an unwritable data folder: say why instead of a window that cannot work.
+    dialog.showErrorBox('Continuo cannot start', error instanceof Error ? error.message : String(error));
+    app.quit();
   });
-  serveIpc(core.handlers, isAppUrl);
-  createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
-  });
-});
 
 app.on('will-quit', () => {
   void core?.close();

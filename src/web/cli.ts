@@ -25,19 +25,21 @@ async function main(): Promise<void> {
   if (!existsSync(`${rendererDir}/index.html`)) {
     throw new Error('The studio UI is not built (out/renderer is missing): run `npm run build`.');
   }
-  let host: WebHost | undefined;
+  // The core broadcasts through the host, which needs the core's handlers: bound once both exist.
+  const hosted: { host?: WebHost } = {};
   const core = await startStudioCore({
     version: packageVersion(),
     transport: 'websocket',
     dataDir: chooseDataDir(values['data-dir'], process.env, defaultDataDir()),
     launcher: forkLauncher(),
-    broadcast: (event, payload) => host?.broadcast(event, payload),
+    broadcast: (event, payload) => hosted.host?.broadcast(event, payload),
   });
-  host = await startWebHost({ rendererDir, port, handlers: core.handlers });
+  const host = await startWebHost({ rendererDir, port, handlers: core.handlers });
+  hosted.host = host;
   process.stdout.write(`Continuo studio: ${host.url}\n`);
   process.stderr.write(`Data folder: ${core.layout.root}\n`);
   const stop = (): void => {
-    void Promise.all([host?.close(), core.close()]).then(() => process.exit(0));
+    void Promise.all([host.close(), core.close()]).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

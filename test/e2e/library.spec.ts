@@ -79,6 +79,7 @@ test('imports jigs.abc through the UI: progress bar, 340 tunes, warnings list; p
   await details.locator('summary', { hasText: 'Errors' }).click();
   await expect(details).toContainText('None.');
   await page.screenshot({ path: testInfo.outputPath('library-imported.png'), fullPage: true });
+  await details.screenshot({ path: testInfo.outputPath('library-dataset-details.png') });
 
   // The list persists: a reload reads it back from the data folder.
   await page.reload();

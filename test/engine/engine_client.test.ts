@@ -1,6 +1,7 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient } from '../../src/main/engine/host/client.ts';
 import { forkLauncher } from '../../src/main/engine/host/engine_process.ts';
@@ -125,6 +126,31 @@ describe('EngineClient with a real forked engine', () => {
       cacheDir: path.join(work, 'cache'),
     });
     expect((await imported).dataset.stats.items).toBe(1);
+  });
+
+  it('keeps the host event loop free while the engine imports a whole MAESTRO folder', async () => {
+    const jobId = 'job-maestro';
+    const lag = monitorEventLoopDelay({ resolution: 5 });
+    lag.enable();
+    const imported = next('datasets.imported', (event) => event.jobId === jobId);
+    await client.request('datasets.import', {
+      jobId,
+      paths: [sharedData('maestro', '2004')],
+      codec: 'performance',
+      cacheDir: path.join(work, 'cache-maestro'),
+    });
+    const { dataset } = await imported;
+    lag.disable();
+    const maxMs = lag.max / 1e6;
+    const p99Ms = lag.percentile(99) / 1e6;
+    console.log(
+      `MAESTRO 2004 in the engine: ${dataset.seconds.toFixed(1)} s; host loop lag p99 ${p99Ms.toFixed(1)} ms, max ${maxMs.toFixed(1)} ms`,
+    );
+    expect(dataset.stats.items).toBe(132);
+    // Alone this measures about 12 ms max; the lag also counts OS scheduling when other test
+    // processes share the 2 cores, so the hard bound is on p99 and the max only catches real blocking.
+    expect(p99Ms).toBeLessThan(50);
+    expect(maxMs).toBeLessThan(150);
   });
 
   it('cancels a running import', async () => {

@@ -20,6 +20,7 @@
  * reached (at least one step long), unknown tokens are skipped.
  */
 import type { Codec, DecodedMusic, Token } from './codec.ts';
+import { CodecError } from './codec.ts';
 import type { MusicItem } from '../music/music_item.ts';
 import type { Note, NoteSequence } from '../../../shared/music/note_sequence.ts';
 import type { MidiNote, Velocity } from '../../../shared/music/units.ts';
@@ -111,35 +112,53 @@ export function performanceNotes(sequence: NoteSequence): PerformanceNote[] {
   return out.sort((a, b) => a.startStep - b.startStep || a.pitch - b.pitch);
 }
 
+const ON_TOKENS = PERFORMANCE_VOCABULARY.slice(0, 128);
+const OFF_TOKENS = PERFORMANCE_VOCABULARY.slice(128, 256);
+const SHIFT_TOKENS = PERFORMANCE_VOCABULARY.slice(256, 256 + MAX_SHIFT_STEPS);
+const VELOCITY_TOKENS = PERFORMANCE_VOCABULARY.slice(256 + MAX_SHIFT_STEPS);
+
+/** Room for the note index in a packed event key (2^20 notes per piece). */
+const NOTE_INDEX_SPAN = 2 ** 20;
+
 /** Encodes notes (already on the grid) as performance events. */
 export function encodePerformanceNotes(notes: readonly PerformanceNote[]): Token[] {
-  // Events: [step, kind (0 = off, 1 = on), pitch, velocity]; offs sort before ons.
-  const events: [number, number, number, number][] = [];
-  for (const n of notes) {
-    events.push([n.startStep, 1, n.pitch, n.velocity]);
-    events.push([n.endStep, 0, n.pitch, n.velocity]);
+  if (notes.length >= NOTE_INDEX_SPAN) throw new CodecError(`Too many notes for one piece (${notes.length})`);
+  // Each event is one packed number: ((step * 2 + kind) * 128 + pitch) * 2^20 + note index,
+  // kind 0 = off, 1 = on, so a numeric typed-array sort orders by time with offs before ons
+  // and then by pitch, without allocating an object per event (this runs over millions of notes).
+  const keys = new Float64Array(notes.length * 2);
+  for (let i = 0; i < notes.length; i++) {
+    const n = notes[i];
+    keys[2 * i] = ((n.startStep * 2 + 1) * 128 + n.pitch) * NOTE_INDEX_SPAN + i;
+    keys[2 * i + 1] = (n.endStep * 2 * 128 + n.pitch) * NOTE_INDEX_SPAN + i;
   }
-  events.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+  keys.sort();
   const tokens: Token[] = [];
   let step = 0;
   let bin = 0;
-  for (const [eventStep, kind, pitch, velocity] of events) {
+  for (let e = 0; e < keys.length; e++) {
+    const key = keys[e];
+    const index = key % NOTE_INDEX_SPAN;
+    const event = (key - index) / NOTE_INDEX_SPAN;
+    const pitch = event % 128;
+    const kind = ((event - pitch) / 128) % 2;
+    const eventStep = (event - pitch - kind * 128) / 256;
     let gap = eventStep - step;
     while (gap > 0) {
       const shift = Math.min(gap, MAX_SHIFT_STEPS);
-      tokens.push(shiftToken(shift));
+      tokens.push(SHIFT_TOKENS[shift - 1]);
       gap -= shift;
     }
     step = eventStep;
     if (kind === 1) {
-      const noteBin = velocityToBin(velocity);
+      const noteBin = velocityToBin(notes[index].velocity);
       if (noteBin !== bin) {
-        tokens.push(velocityToken(noteBin));
+        tokens.push(VELOCITY_TOKENS[noteBin - 1]);
         bin = noteBin;
       }
-      tokens.push(noteOnToken(pitch));
+      tokens.push(ON_TOKENS[pitch]);
     } else {
-      tokens.push(noteOffToken(pitch));
+      tokens.push(OFF_TOKENS[pitch]);
     }
   }
   return tokens;

@@ -41,6 +41,8 @@ export class LibraryModel {
   expanded = $state<string | undefined>(undefined);
 
   /** Events of jobs not yet known here (an event may beat the request's answer). */
+  // Bookkeeping only, never rendered: a plain Map on purpose.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly early = new Map<string, DatasetProgress | DatasetFinished>();
 
   constructor(private readonly api: ContinuoApi) {
