@@ -2,6 +2,10 @@
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench.ts';
 import { datasetCommand } from './commands/dataset.ts';
+import { evalCommand } from './commands/eval.ts';
+import { resumeCommand } from './commands/resume.ts';
+import { trainCommand } from './commands/train.ts';
+import { generateCommand } from './commands/generate.ts';
 
 /** Exit code for usage errors (unknown option, missing argument). */
 export const EXIT_USAGE = 2;
@@ -15,6 +19,10 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(datasetCommand());
   program.addCommand(benchCommand());
+  program.addCommand(trainCommand());
+  program.addCommand(resumeCommand());
+  program.addCommand(evalCommand());
+  program.addCommand(generateCommand());
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(add --help for usage)');
   return program;
 }

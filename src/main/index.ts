@@ -1,7 +1,7 @@
 import { BrowserWindow, app, dialog } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { chooseDataDir } from './app/data_dir.ts';
-import { openPathsDialog } from './app/dialog.ts';
+import { openPathsDialog, saveExportDialog } from './app/dialog.ts';
 import { utilityLauncher } from './app/engine_launcher.ts';
 import { sendEvent, serveIpc } from './app/ipc.ts';
 import { startStudioCore, type StudioCore } from './app/studio_core.ts';
@@ -77,6 +77,7 @@ void app
         for (const window of BrowserWindow.getAllWindows()) sendEvent(window.webContents, event, payload);
       },
       openPaths: openPathsDialog,
+      saveDialog: saveExportDialog,
     });
     serveIpc(core.handlers, isAppUrl);
     createWindow();

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { chooseDataDir, defaultDataDir } from '../main/app/data_dir.ts';
 import { startStudioCore } from '../main/app/studio_core.ts';
 import { forkLauncher } from '../main/engine/host/engine_process.ts';
-import { startWebHost, type WebHost } from './host.ts';
+import { EXPORTS_PREFIX, startWebHost, type WebHost } from './host.ts';
 import { packageVersion } from './package_version.ts';
 
 /**
@@ -33,8 +33,14 @@ async function main(): Promise<void> {
     dataDir: chooseDataDir(values['data-dir'], process.env, defaultDataDir()),
     launcher: forkLauncher(),
     broadcast: (event, payload) => hosted.host?.broadcast(event, payload),
+    downloadUrl: (fileName) => `${EXPORTS_PREFIX}${encodeURIComponent(fileName)}`,
   });
-  const host = await startWebHost({ rendererDir, port, handlers: core.handlers });
+  const host = await startWebHost({
+    rendererDir,
+    port,
+    handlers: core.handlers,
+    exportsDir: core.layout.exports,
+  });
   hosted.host = host;
   process.stdout.write(`Continuo studio: ${host.url}\n`);
   process.stderr.write(`Data folder: ${core.layout.root}\n`);

@@ -14,10 +14,12 @@ import {
 import { cookieName, hostAllowed, newToken, originAllowed, tokenSource } from './auth.ts';
 import { packageVersion } from './package_version.ts';
 import { serveSocket } from './socket.ts';
-import { sendStatic } from './static_files.ts';
+import { sendDownload, sendStatic } from './static_files.ts';
 
 /** The only address the web host listens on: the studio is for this machine's browser alone. */
 export const WEB_HOST_ADDRESS = '127.0.0.1';
+/** URL path under which exported files download. */
+export const EXPORTS_PREFIX = '/exports/';
 /** Largest WebSocket message accepted; a bigger frame closes that socket (code 1009). */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -31,6 +33,8 @@ export interface WebHostOptions {
   token?: string;
   /** The contract's handlers (see `startStudioCore`); by default only `app.info` works, without an engine. */
   handlers?: Handlers;
+  /** The data folder's exports/: its files download from `/exports/NAME` (token required). */
+  exportsDir?: string;
 }
 
 /** A running web host. */
@@ -95,6 +99,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       response.setHeader('Set-Cookie', `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`);
     }
     if (url.pathname === '/ws') return refuse(response, 426, 'WebSocket upgrade required');
+    if (options.exportsDir && url.pathname.startsWith(EXPORTS_PREFIX)) {
+      const name = url.pathname.slice(EXPORTS_PREFIX.length - 1);
+      return sendDownload(options.exportsDir, name, response, request.method === 'HEAD');
+    }
     await sendStatic(options.rendererDir, url.pathname, response, request.method === 'HEAD');
   }
 

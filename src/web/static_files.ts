@@ -58,3 +58,28 @@ export async function sendStatic(
   });
   response.end(headOnly ? undefined : body);
 }
+
+/** Sends a file from `root` as a download (attachment, never cached), or a 404. */
+export async function sendDownload(
+  root: string,
+  urlPath: string,
+  response: ServerResponse,
+  headOnly: boolean,
+): Promise<void> {
+  const file = resolveStaticPath(root, urlPath);
+  const info = file && urlPath !== '/' ? await stat(file).catch(() => undefined) : undefined;
+  if (!file || !info?.isFile()) {
+    response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    response.end('Not found');
+    return;
+  }
+  const body = await readFile(file);
+  const name = path.basename(file).replace(/[^\w.-]/g, '_');
+  response.writeHead(200, {
+    'Content-Type': path.extname(file) === '.abc' ? 'text/vnd.abc; charset=utf-8' : 'audio/midi',
+    'Content-Length': body.length,
+    'Content-Disposition': `attachment; filename="${name}"`,
+    'Cache-Control': 'no-store',
+  });
+  response.end(headOnly ? undefined : body);
+}

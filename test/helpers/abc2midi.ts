@@ -64,7 +64,7 @@ export function sortNotes(notes: BeatNote[]): BeatNote[] {
 export interface Abc2midiOptions {
   /**
    * Drop `R:hornpipe` lines from abc2midi's copy: abc2midi swings hornpipe quavers 2:1, a
-   * performance style; the importer plays the written rhythm.
+   * performance style; the importer plays the written rhythm unless asked (`hornpipeSwing`).
    */
   straightHornpipes?: boolean;
 }
@@ -91,6 +91,18 @@ export function abc2midiMelodies(abcFile: string, options: Abc2midiOptions = {})
       melodies.set(Number(match[1]), midiMelody(readFileSync(path.join(dir, name))));
     }
     return melodies;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** abc2midi's melody of every tune in some ABC text, by X: number (the text goes to a temp file). */
+export function abc2midiMelodiesOfText(text: string, options: Abc2midiOptions = {}): Map<number, BeatNote[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'abc2midi-text-'));
+  try {
+    const file = path.join(dir, 'tunes.abc');
+    writeFileSync(file, text, 'utf8');
+    return abc2midiMelodies(file, options);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,6 +12,8 @@ export interface DataDirLayout {
   /** The engine's token cache (derived data: safe to delete). */
   tokenCache: string;
   settings: string;
+  /** Generated music written by Export when no path is given (the web host serves it for download). */
+  exports: string;
 }
 
 /**
@@ -44,13 +46,14 @@ export function dataDirLayout(root: string): DataDirLayout {
     projects: path.join(root, 'projects'),
     tokenCache: path.join(root, 'cache', 'tokens'),
     settings: path.join(root, 'settings.json'),
+    exports: path.join(root, 'exports'),
   };
 }
 
 /** Creates the data folder and its sub-folders when missing, and returns its layout. */
 export async function prepareDataDir(root: string): Promise<DataDirLayout> {
   const layout = dataDirLayout(root);
-  for (const dir of [layout.datasets, layout.models, layout.projects, layout.tokenCache]) {
+  for (const dir of [layout.datasets, layout.models, layout.projects, layout.tokenCache, layout.exports]) {
     await mkdir(dir, { recursive: true });
   }
   return layout;

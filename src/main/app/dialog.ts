@@ -1,4 +1,4 @@
-import { BrowserWindow, dialog, type OpenDialogOptions } from 'electron';
+import { BrowserWindow, dialog, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import type { ParsedPayloadOf } from '../../shared/ipc/index.ts';
 
 /** The native open dialog for music files or folders; resolves with no paths when cancelled. */
@@ -11,4 +11,16 @@ export async function openPathsDialog({ kind }: ParsedPayloadOf<'dialog.openPath
   const window = BrowserWindow.getFocusedWindow();
   const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
   return result.canceled ? [] : result.filePaths;
+}
+
+/** The native save dialog for an exported variation; resolves with undefined when cancelled. */
+export async function saveExportDialog(suggestedName: string, format: 'mid' | 'abc'): Promise<string | undefined> {
+  const options: SaveDialogOptions = {
+    title: 'Export generated music',
+    defaultPath: suggestedName,
+    filters: [format === 'mid' ? { name: 'MIDI', extensions: ['mid'] } : { name: 'ABC', extensions: ['abc'] }],
+  };
+  const window = BrowserWindow.getFocusedWindow();
+  const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+  return result.canceled ? undefined : result.filePath;
 }

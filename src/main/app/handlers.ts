@@ -6,6 +6,9 @@ import {
   type Transport,
 } from '../../shared/ipc/index.ts';
 import type { DatasetService } from './datasets_service.ts';
+import type { GenerationService } from './generation_service.ts';
+import type { ModelsService } from './models_service.ts';
+import type { TrainingService } from './training_service.ts';
 
 /** What a host knows about itself; the same handlers serve Electron main and the web host. */
 export interface HostFacts {
@@ -19,6 +22,9 @@ export interface HostFacts {
 /** The host's services behind the handlers; absent ones answer a typed error. */
 export interface HostServices {
   datasets?: DatasetService;
+  models?: ModelsService;
+  training?: TrainingService;
+  generation?: GenerationService;
   engineStatus?: () => EngineStatus;
   /** The native open dialog (Electron); without it `dialog.openPaths` answers `unsupported`. */
   openPaths?: (payload: ParsedPayloadOf<'dialog.openPaths'>) => Promise<string[]>;
@@ -31,6 +37,9 @@ function noEngine(): never {
 /** The implementation of every request in the IPC contract, for one host. */
 export function createHandlers(facts: HostFacts, services: HostServices = {}): Handlers {
   const datasets = (): DatasetService => services.datasets ?? noEngine();
+  const models = (): ModelsService => services.models ?? noEngine();
+  const training = (): TrainingService => services.training ?? noEngine();
+  const generation = (): GenerationService => services.generation ?? noEngine();
   return {
     'app.info': () => {
       const engineBackend = facts.engineBackend?.();
@@ -55,6 +64,22 @@ export function createHandlers(facts: HostFacts, services: HostServices = {}): H
     'datasets.list': async () => ({ datasets: await datasets().list() }),
     'datasets.get': ({ id }) => datasets().get(id),
     'datasets.remove': async ({ id }) => ({ removed: await datasets().remove(id) }),
-    'jobs.cancel': async ({ jobId }) => ({ cancelled: await datasets().cancel(jobId) }),
+    'jobs.cancel': async ({ jobId }) => ({
+      cancelled: services.generation?.has(jobId)
+        ? await generation().cancel(jobId)
+        : await datasets().cancel(jobId),
+    }),
+    'models.list': async () => ({ models: await models().list() }),
+    'models.get': ({ id }) => models().get(id),
+    'models.remove': async ({ id }) => ({ removed: await models().remove(id) }),
+    'models.rename': ({ id, name }) => models().rename(id, name),
+    'training.estimate': (payload) => training().estimate(payload),
+    'training.start': (payload) => training().start(payload),
+    'training.pause': async ({ jobId }) => ({ ok: await training().control(jobId, 'pause') }),
+    'training.resume': async ({ jobId }) => ({ ok: await training().control(jobId, 'resume') }),
+    'training.stop': async ({ jobId }) => ({ ok: await training().control(jobId, 'stop') }),
+    'training.active': () => ({ jobs: training().active() }),
+    'generation.start': (payload) => generation().start(payload),
+    'generation.export': (payload) => generation().export(payload),
   };
 }

@@ -3,8 +3,12 @@ import { EngineClient } from '../engine/host/client.ts';
 import type { EngineLauncher } from '../engine/host/engine_process.ts';
 import { prepareDataDir, type DataDirLayout } from './data_dir.ts';
 import { DatasetService, type Broadcast } from './datasets_service.ts';
+import { GenerationService, type ExportTarget } from './generation_service.ts';
 import { createHandlers } from './handlers.ts';
+import { ModelsService } from './models_service.ts';
 import { DatasetStore } from './storage/dataset_store.ts';
+import { ModelStore } from './storage/model_store.ts';
+import { TrainingService } from './training_service.ts';
 
 /** Options of `startStudioCore`. */
 export interface StudioCoreOptions {
@@ -18,6 +22,10 @@ export interface StudioCoreOptions {
   broadcast: Broadcast;
   /** The native open dialog, when the host has one. */
   openPaths?: (payload: ParsedPayloadOf<'dialog.openPaths'>) => Promise<string[]>;
+  /** The native save dialog for exports (Electron); without it exports go to the data folder's exports/. */
+  saveDialog?: ExportTarget['saveDialog'];
+  /** The URL that downloads a file of exports/ (web host). */
+  downloadUrl?: ExportTarget['downloadUrl'];
 }
 
 /** A running host core: the handlers to serve, the engine, the data folder. */
@@ -56,10 +64,28 @@ export async function startStudioCore(options: StudioCoreOptions): Promise<Studi
     }),
   );
   const datasets = new DatasetService(engine, store, layout.tokenCache, broadcast);
+  const modelStore = new ModelStore(layout.models, (folder, reason) =>
+    broadcast('app.log', { level: 'warning', source: 'host', message: `Skipped unreadable model ${folder}: ${reason}` }),
+  );
+  const training = new TrainingService(engine, datasets, modelStore, layout.tokenCache, broadcast);
+  const models = new ModelsService(modelStore, datasets, training);
+  const generation = new GenerationService(
+    engine,
+    models,
+    {
+      exportsDir: layout.exports,
+      ...(options.saveDialog ? { saveDialog: options.saveDialog } : {}),
+      ...(options.downloadUrl ? { downloadUrl: options.downloadUrl } : {}),
+    },
+    broadcast,
+  );
   const handlers = createHandlers(
     { version: options.version, transport: options.transport },
     {
       datasets,
+      models,
+      training,
+      generation,
       engineStatus: () => engine.status,
       ...(options.openPaths ? { openPaths: options.openPaths } : {}),
     },

@@ -8,6 +8,21 @@ import {
 } from './schemas/datasets.ts';
 import { EngineStatusSchema, LogLineSchema, OpenPathsPayloadSchema } from './schemas/engine.ts';
 import { IdSchema, LocalPathSchema } from './schemas/ids.ts';
+import {
+  GenerationEventSchema,
+  GenerationExportPayloadSchema,
+  GenerationExportSchema,
+  GenerationFinishedSchema,
+  GenerationStartPayloadSchema,
+} from './schemas/generation.ts';
+import { ModelRecordSchema, ModelSummarySchema } from './schemas/models.ts';
+import {
+  TrainingEstimatePayloadSchema,
+  TrainingEstimateSchema,
+  TrainingFinishedSchema,
+  TrainingProgressSchema,
+  TrainingStartPayloadSchema,
+} from './schemas/training.ts';
 
 /**
  * The one IPC contract between the studio UI and its host (Electron main or the web host).
@@ -63,11 +78,62 @@ export const requests = {
     payload: z.strictObject({ id: IdSchema }),
     result: z.strictObject({ removed: z.boolean() }),
   },
-  /** Cancels a running job; false when no such job is running. */
+  /** Cancels a running job (import or generation); false when no such job is running. */
   'jobs.cancel': {
     payload: z.strictObject({ jobId: IdSchema }),
     result: z.strictObject({ cancelled: z.boolean() }),
   },
+  /** Every trained model of the data folder's models/, newest first. */
+  'models.list': {
+    payload: NoPayload,
+    result: z.strictObject({ models: z.array(ModelSummarySchema) }),
+  },
+  /** One model with its epoch history (`not_found` when it does not exist). */
+  'models.get': { payload: z.strictObject({ id: IdSchema }), result: ModelRecordSchema },
+  /** Deletes a model folder (`busy` while it trains). */
+  'models.remove': {
+    payload: z.strictObject({ id: IdSchema }),
+    result: z.strictObject({ removed: z.boolean() }),
+  },
+  /** Renames a model (its display name in meta.json; `busy` while it trains). */
+  'models.rename': {
+    payload: z.strictObject({ id: IdSchema, name: z.string().trim().min(1).max(200) }),
+    result: ModelSummarySchema,
+  },
+  /** Parameter count and time per epoch of a model size on this dataset, timed in the engine. */
+  'training.estimate': { payload: TrainingEstimatePayloadSchema, result: TrainingEstimateSchema },
+  /** Starts training a new model in the engine; progress and the end come as events. */
+  'training.start': {
+    payload: TrainingStartPayloadSchema,
+    result: z.strictObject({ jobId: IdSchema, modelId: IdSchema }),
+  },
+  /** Pauses a training job after its current step. */
+  'training.pause': {
+    payload: z.strictObject({ jobId: IdSchema }),
+    result: z.strictObject({ ok: z.boolean() }),
+  },
+  /** Resumes a paused training job. */
+  'training.resume': {
+    payload: z.strictObject({ jobId: IdSchema }),
+    result: z.strictObject({ ok: z.boolean() }),
+  },
+  /** Stops a training job after its current step, keeping a checkpoint. */
+  'training.stop': {
+    payload: z.strictObject({ jobId: IdSchema }),
+    result: z.strictObject({ ok: z.boolean() }),
+  },
+  /** The training jobs running now, with their latest progress (for a page that just opened). */
+  'training.active': {
+    payload: NoPayload,
+    result: z.strictObject({ jobs: z.array(TrainingProgressSchema).max(16) }),
+  },
+  /** Starts generating from a model; notes stream as `generation.event`, the end as `generation.finished`. */
+  'generation.start': {
+    payload: GenerationStartPayloadSchema,
+    result: z.strictObject({ jobId: IdSchema }),
+  },
+  /** Writes one generated variation as MIDI or ABC (atomically) and says where. */
+  'generation.export': { payload: GenerationExportPayloadSchema, result: GenerationExportSchema },
 } as const;
 
 /** A notice the host pushes to the UI (e.g. a background job finished). */
@@ -87,6 +153,14 @@ export const events = {
   'datasets.progress': DatasetProgressSchema,
   /** An import ended: done (the dataset is saved), cancelled or failed. */
   'datasets.finished': DatasetFinishedSchema,
+  /** A training job moved on (at least every 2 s) or finished an epoch. */
+  'training.progress': TrainingProgressSchema,
+  /** A training job ended. */
+  'training.finished': TrainingFinishedSchema,
+  /** Notes of one variation as they are generated. */
+  'generation.event': GenerationEventSchema,
+  /** A generation ended, with every variation. */
+  'generation.finished': GenerationFinishedSchema,
 } as const;
 
 /** A request's name. */

@@ -7,6 +7,18 @@ import {
 } from './schemas/datasets.ts';
 import { LogLineSchema } from './schemas/engine.ts';
 import { IdSchema, LocalPathSchema } from './schemas/ids.ts';
+import {
+  GenerationEventSchema,
+  GenerationFinishedSchema,
+  GenerationSettingsSchema,
+} from './schemas/generation.ts';
+import { ArchitectureChoiceSchema } from './schemas/models.ts';
+import {
+  TrainingEstimateSchema,
+  TrainingFinishedSchema,
+  TrainingKnobsSchema,
+  TrainingProgressSchema,
+} from './schemas/training.ts';
 import { ResponseSchema, RequestIdSchema } from './envelope.ts';
 
 /**
@@ -40,6 +52,41 @@ export const engineRequests = {
     payload: z.strictObject({ jobId: IdSchema }),
     result: z.strictObject({ cancelled: z.boolean() }),
   },
+  /** Times a couple of real training steps of this size on the engine's backend. */
+  'training.estimate': {
+    payload: TrainingKnobsSchema.extend({
+      vocabSize: z.number().int().min(2).max(1_000_000),
+      /** About how many training tokens the dataset has (for the default steps per epoch). */
+      trainTokens: z.number().int().nonnegative(),
+      architecture: ArchitectureChoiceSchema,
+    }),
+    result: TrainingEstimateSchema,
+  },
+  /** Starts training into `modelDir`; answers at once, then `training.progress` and `training.finished`. */
+  'training.start': {
+    payload: TrainingKnobsSchema.extend({
+      jobId: IdSchema,
+      modelId: IdSchema,
+      modelDir: LocalPathSchema,
+      name: z.string().min(1).max(200),
+      paths: z.array(LocalPathSchema).min(1).max(1000),
+      codec: CodecNameSchema,
+      cacheDir: LocalPathSchema,
+      architecture: ArchitectureChoiceSchema,
+      epochs: z.number().int().min(1).max(10_000),
+    }),
+    result: z.strictObject({ jobId: IdSchema }),
+  },
+  /** Pauses, resumes or stops a training job; false when no such job runs. */
+  'training.control': {
+    payload: z.strictObject({ jobId: IdSchema, action: z.enum(['pause', 'resume', 'stop']) }),
+    result: z.strictObject({ ok: z.boolean() }),
+  },
+  /** Starts generating from the model in `modelDir`; answers at once, then events. */
+  'generation.start': {
+    payload: GenerationSettingsSchema.extend({ jobId: IdSchema, modelDir: LocalPathSchema }),
+    result: z.strictObject({ jobId: IdSchema }),
+  },
 } as const;
 
 /** Every event the engine process pushes. */
@@ -54,6 +101,10 @@ export const engineEvents = {
     message: z.string().max(2000),
   }),
   'app.log': LogLineSchema,
+  'training.progress': TrainingProgressSchema,
+  'training.finished': TrainingFinishedSchema,
+  'generation.event': GenerationEventSchema,
+  'generation.finished': GenerationFinishedSchema,
 } as const;
 
 /** An engine request's name. */

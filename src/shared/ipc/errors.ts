@@ -20,6 +20,8 @@ export const IpcErrorCodeSchema = z.enum([
   'not_found',
   /** The engine process is down (crashed or stopped) and the request could not run. */
   'engine_unavailable',
+  /** The thing is in use (e.g. a model while it trains). */
+  'busy',
 ]);
 /** Why a request failed. */
 export type IpcErrorCode = z.infer<typeof IpcErrorCodeSchema>;

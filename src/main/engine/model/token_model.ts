@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../random/rng.ts';
+import { Rng, type RngState } from '../random/rng.ts';
 import {
   lstmLayerBackward,
   lstmLayerForward,
@@ -45,6 +45,26 @@ export interface LossAndGradients {
   loss: number;
   /** By weight name (see `TokenModel.weightNames`). */
   grads: Record<string, tf.Tensor>;
+}
+
+/** Adam's state as plain data, for training checkpoints (see `TokenModel.exportOptimizerState`). */
+export interface OptimizerState {
+  /** Updates applied so far. */
+  iterations: number;
+  /** beta1^(iterations+1) and beta2^(iterations+1) as Adam accumulated them (float32, kept exactly). */
+  accBeta1: number;
+  accBeta2: number;
+  /** First and second moments per weight, in the order Adam created them. */
+  slots: Array<{ weight: string; m: Float32Array; v: Float32Array }>;
+}
+
+/** The private fields of tfjs's AdamOptimizer that a checkpoint needs (tfjs 4.x). */
+interface AdamInternals {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: Array<{ originalName: string; variable: tf.Variable }>;
+  accumulatedSecondMoment: Array<{ originalName: string; variable: tf.Variable }>;
+  iterations_: number;
 }
 
 let modelCounter = 0;
@@ -375,6 +395,67 @@ export class TokenModel {
         [1, 0, 2],
       ) as tf.Tensor3D;
     });
+  }
+
+  /** Adam's moments and counters as plain data; null before the first training step. */
+  exportOptimizerState(): OptimizerState | null {
+    this.assertAlive();
+    if (!this.optimizer) return null;
+    const adam = this.optimizer as unknown as AdamInternals;
+    const byTfName = new Map([...this.vars].map(([name, v]) => [v.name, name]));
+    const slots = adam.accumulatedFirstMoment.map((first, i) => {
+      const weight = byTfName.get(first.originalName.replace(/\/m$/, ''));
+      if (!weight) throw new Error(`Optimizer slot ${first.originalName} matches no weight`);
+      return {
+        weight,
+        m: new Float32Array(first.variable.dataSync() as Float32Array),
+        v: new Float32Array(adam.accumulatedSecondMoment[i].variable.dataSync() as Float32Array),
+      };
+    });
+    return {
+      iterations: adam.iterations_ ?? 0,
+      accBeta1: adam.accBeta1.dataSync()[0],
+      accBeta2: adam.accBeta2.dataSync()[0],
+      slots,
+    };
+  }
+
+  /** Restores Adam's state from `exportOptimizerState` output (a resumed run then continues exactly). */
+  importOptimizerState(state: OptimizerState): void {
+    this.assertAlive();
+    const shapes = weightShapesFor(this.config);
+    for (const slot of state.slots) {
+      const size = shapes[slot.weight]?.reduce((a, b) => a * b, 1);
+      if (size === undefined || slot.m.length !== size || slot.v.length !== size)
+        throw new Error(`Optimizer state does not fit this model (weight ${slot.weight})`);
+    }
+    this.optimizer?.dispose();
+    this.optimizer = undefined;
+    const adam = this.getOptimizer(2e-3) as unknown as AdamInternals;
+    tf.tidy(() => {
+      adam.accBeta1.assign(tf.scalar(state.accBeta1));
+      adam.accBeta2.assign(tf.scalar(state.accBeta2));
+    });
+    adam.iterations_ = state.iterations;
+    const slot = (s: OptimizerState['slots'][number], data: Float32Array, suffix: string) => {
+      const v = this.weight<tf.Variable>(s.weight);
+      return {
+        originalName: `${v.name}/${suffix}`,
+        variable: tf.tidy(() => tf.tensor(data, shapes[s.weight]).variable(false)),
+      };
+    };
+    adam.accumulatedFirstMoment = state.slots.map((s) => slot(s, s.m, 'm'));
+    adam.accumulatedSecondMoment = state.slots.map((s) => slot(s, s.v, 'v'));
+  }
+
+  /** State of the dropout random stream (for checkpoints). */
+  getDropoutRngState(): RngState {
+    return this.rng.getState();
+  }
+
+  /** Restores the dropout random stream from `getDropoutRngState` output. */
+  setDropoutRngState(state: RngState): void {
+    this.rng.setState(state);
   }
 
   private getOptimizer(learningRate: number): tf.Optimizer {

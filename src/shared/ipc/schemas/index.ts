@@ -2,3 +2,7 @@
 export * from './ids.ts';
 export * from './datasets.ts';
 export * from './engine.ts';
+export * from './note_sequence.ts';
+export * from './models.ts';
+export * from './training.ts';
+export * from './generation.ts';

@@ -1,7 +1,9 @@
 import type { EngineContext, EngineHandlers } from '../context.ts';
 import { datasetsHandlers } from './datasets.ts';
 import { engineHandlers } from './engine.ts';
+import { generationHandlers } from './generation.ts';
 import { jobsHandlers } from './jobs.ts';
+import { trainingHandlers } from './training.ts';
 
 /**
  * Every engine handler, one module per concern. Adding a concern (training, generation) is a
@@ -12,5 +14,7 @@ export function engineHandlerTable(context: EngineContext): EngineHandlers {
     ...engineHandlers(),
     ...jobsHandlers(context),
     ...datasetsHandlers(context),
+    ...trainingHandlers(context),
+    ...generationHandlers(context),
   };
 }

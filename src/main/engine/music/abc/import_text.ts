@@ -68,6 +68,7 @@ export function importTune(
       title: tune.title,
     },
     options,
+    tune.text,
   );
   if (sequence.notes.length === 0) return { error: 'the tune has no notes' };
   return { item: { sequence, abc: tune }, warnings: plainWarnings(tree) };

@@ -6,7 +6,7 @@
  *   header's P: part order expanded (repeats.ts); a jump takes the key written where it lands;
  * - grace notes are left out and decorations (trills, rolls, fermatas, staccato) do not change
  *   the written notes; chord symbols ("Am") are not notes; the written rhythm is played
- *   (hornpipes are not swung, unlike abc2midi);
+ *   (hornpipes are not swung, unlike abc2midi, unless `hornpipeSwing` asks for it: swing.ts);
  * - tied notes become one note; chords [CEG] give simultaneous notes; inline [K:] [M:] [L:] apply;
  * - accidentals hold to the end of the bar for the same letter and octave (ABC 2.1; abc2midi
  *   carries them into other octaves: `accidentalScope: 'letter'`);
@@ -21,6 +21,7 @@ import type {
 } from '../../../../shared/music/note_sequence.ts';
 import { type AccidentalScope, BarAccidentals, keyOf, keyShifts, midiPitch } from './pitch.ts';
 import { playOrder } from './repeats.ts';
+import { hornpipeDurations, hornpipeMeter, isHornpipeTune } from './swing.ts';
 import type { AbcElement, AbcKey, AbcMeter, AbcParsedTune } from './tree.ts';
 
 /** Velocity of every imported ABC note (ABC has no dynamics the importer reads). */
@@ -32,6 +33,11 @@ export const ABC_DEFAULT_QPM = 120;
 export interface AbcPlayOptions {
   /** 'octave' (ABC 2.1, the default) or 'letter' (abc2midi: accidentals reach every octave of the bar). */
   accidentalScope?: AccidentalScope;
+  /**
+   * Play tunes whose R: says hornpipe swung, as abc2midi does (swing.ts). Default false: the
+   * written rhythm, which is what a dataset should hold.
+   */
+  hornpipeSwing?: boolean;
 }
 
 /** One voice's elements across all lines, with the key and meter it starts with. */
@@ -115,6 +121,7 @@ function playVoice(
   instrument: number,
   partOrder: string | undefined,
   options: AbcPlayOptions,
+  swing: { text: string; meterNumerator: number } | null,
 ): VoiceResult {
   const notes: Note[] = [];
   const timeSignatures: TimeSignature[] = [];
@@ -138,6 +145,7 @@ function playVoice(
     if (e.el_type === 'key') writtenKey = keyShifts(e.accidentals);
     writtenKeys.push(writtenKey);
   }
+  const swung = swing ? hornpipeDurations(stream.elements, swing.text, swing.meterNumerator) : null;
   let previous = -1;
   for (const index of playOrder(stream.elements, partOrder)) {
     const e = stream.elements[index];
@@ -163,7 +171,7 @@ function playVoice(
           tupletFactor = e.tripletMultiplier ?? 1;
           tupletLeft = e.tripletR ?? e.startTriplet;
         }
-        let duration = e.duration ?? 0;
+        let duration = swung?.get(e) ?? e.duration ?? 0;
         if (tupletLeft > 0) {
           duration *= tupletFactor;
           tupletLeft--;
@@ -204,11 +212,15 @@ function playVoice(
   return { notes, timeSignatures, keySignatures, end: time };
 }
 
-/** The NoteSequence of a parsed tune; `source` says where it came from. */
+/**
+ * The NoteSequence of a parsed tune; `source` says where it came from. `text` is the tune text
+ * abcjs parsed: hornpipe swing (options.hornpipeSwing) reads how each note is written in it.
+ */
 export function tuneToSequence(
   tune: AbcParsedTune,
   source: NoteSequence['source'],
   options: AbcPlayOptions = {},
+  text?: string,
 ): NoteSequence {
   const qpm = tempoQpm(tune);
   const secondsPerWhole = (4 * 60) / qpm;
@@ -219,7 +231,10 @@ export function tuneToSequence(
   let keySignatures: KeySignature[] = [];
   let end = 0;
   voiceStreams(tune).forEach((stream, instrument) => {
-    const voice = playVoice(stream, instrument, partOrder, options);
+    const meter = meterOf(stream.meter);
+    const swung = options.hornpipeSwing && text !== undefined && isHornpipeTune(text) && hornpipeMeter(meter);
+    const swing = swung ? { text, meterNumerator: meter?.numerator ?? 4 } : null;
+    const voice = playVoice(stream, instrument, partOrder, options, swing);
     if (instrument === 0) {
       timeSignatures = voice.timeSignatures;
       keySignatures = voice.keySignatures;

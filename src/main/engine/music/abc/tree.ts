@@ -44,6 +44,9 @@ export interface AbcElement {
   tripletMultiplier?: number;
   tripletR?: number;
   endTriplet?: boolean;
+  /** Where the element is written in the text abcjs parsed (decorations before, ties and `>` after). */
+  startChar?: number;
+  endChar?: number;
   // bar
   type?: string;
   startEnding?: string;

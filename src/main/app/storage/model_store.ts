@@ -1,0 +1,135 @@
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { IdSchema, type ModelRecord } from '../../../shared/ipc/index.ts';
+import { parseModelMeta, type ModelMeta } from '../../engine/model/meta.ts';
+import { writeJsonAtomic } from './atomic.ts';
+
+/** A model folder as read from disk: its id, meta.json and size. */
+export interface StoredModel {
+  id: string;
+  meta: ModelMeta;
+  sizeBytes: number;
+}
+
+/** The main files of a model folder, whose sizes make its size. */
+const MODEL_FILES = ['model.json', 'weights.bin', 'meta.json'];
+
+/**
+ * The trained models of the data folder: one folder `models/<id>/` each (written by the engine's
+ * trainer, atomically). Main reads their meta.json, renames (meta.json rewritten atomically)
+ * and deletes them. Unreadable folders are skipped and reported.
+ */
+export class ModelStore {
+  constructor(
+    readonly dir: string,
+    private readonly onBadModel: (folder: string, reason: string) => void = () => undefined,
+  ) {}
+
+  /** The folder of a model id (the id is checked, so it cannot escape models/). */
+  folder(id: string): string {
+    if (!IdSchema.safeParse(id).success) throw new Error(`Bad model id ${JSON.stringify(id)}`);
+    return path.join(this.dir, id);
+  }
+
+  /** Every readable model, newest first; `quiet` ids (still being written) are skipped without a report. */
+  async list(quiet: ReadonlySet<string> = new Set()): Promise<StoredModel[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const models = await Promise.all(
+      names
+        .filter((name) => IdSchema.safeParse(name).success)
+        .map((name) => this.read(name, quiet.has(name))),
+    );
+    return models
+      .filter((model): model is StoredModel => model !== undefined)
+      .sort((a, b) => (a.meta.createdAt < b.meta.createdAt ? 1 : a.meta.createdAt > b.meta.createdAt ? -1 : 0));
+  }
+
+  /** One model, or undefined when it does not exist or cannot be read. */
+  async get(id: string): Promise<StoredModel | undefined> {
+    if (!IdSchema.safeParse(id).success) return undefined;
+    return this.read(id, false);
+  }
+
+  /** Sets a model's display name in its meta.json (atomically). */
+  async rename(id: string, name: string): Promise<StoredModel | undefined> {
+    const file = path.join(this.folder(id), 'meta.json');
+    let raw: Record<string, unknown>;
+    try {
+      raw = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      parseModelMeta(raw, file);
+    } catch {
+      return undefined;
+    }
+    await writeJsonAtomic(file, { ...raw, name, updatedAt: new Date().toISOString() });
+    return this.get(id);
+  }
+
+  /** Deletes a model folder; false when there was none. */
+  async remove(id: string): Promise<boolean> {
+    if (!IdSchema.safeParse(id).success) return false;
+    const folder = this.folder(id);
+    const exists = await stat(folder).then(
+      (info) => info.isDirectory(),
+      () => false,
+    );
+    if (!exists) return false;
+    await rm(folder, { recursive: true, force: true });
+    return true;
+  }
+
+  private async read(id: string, quiet: boolean): Promise<StoredModel | undefined> {
+    const folder = path.join(this.dir, id);
+    const file = path.join(folder, 'meta.json');
+    let meta: ModelMeta;
+    try {
+      meta = parseModelMeta(JSON.parse(await readFile(file, 'utf8')), file);
+    } catch (error) {
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      if (!quiet && !missing) this.onBadModel(folder, error instanceof Error ? error.message.slice(0, 300) : String(error));
+      return undefined;
+    }
+    let sizeBytes = 0;
+    for (const name of MODEL_FILES) {
+      sizeBytes += await stat(path.join(folder, name)).then(
+        (info) => info.size,
+        () => 0,
+      );
+    }
+    return { id, meta, sizeBytes };
+  }
+}
+
+/** The Library's view of a stored model; `datasetName` comes from the dataset records. */
+export function modelRecord(model: StoredModel, datasetName: string | null, training: boolean): ModelRecord {
+  const { meta } = model;
+  return {
+    id: model.id,
+    name: (meta.name || model.id).slice(0, 200),
+    codec: meta.codec.name,
+    preset: meta.preset ? meta.preset.slice(0, 40) : null,
+    layers: meta.config.layers.slice(0, 16),
+    parameterCount: meta.parameterCount,
+    sizeBytes: model.sizeBytes,
+    dataset: datasetName ?? (meta.dataset?.paths[0]?.slice(0, 4096) || null),
+    epochs: meta.history.length,
+    bestValLoss: meta.bestValLoss,
+    backend: meta.backend.slice(0, 40),
+    createdAt: meta.createdAt.slice(0, 40),
+    updatedAt: meta.updatedAt.slice(0, 40),
+    training,
+    vocabSize: meta.vocabSize,
+    history: meta.history.slice(0, 10_000).map((h) => ({
+      epoch: h.epoch,
+      step: h.step,
+      loss: h.loss,
+      valLoss: h.valLoss,
+      tokensPerSec: Math.max(0, h.tokensPerSec),
+      seconds: Math.max(0, h.seconds),
+    })),
+  };
+}

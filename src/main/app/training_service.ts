@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import {
+  IpcError,
+  type ParsedPayloadOf,
+  type ResultOf,
+  type TrainingProgress,
+} from '../../shared/ipc/index.ts';
+import type { EngineClient } from '../engine/host/client.ts';
+import type { Broadcast } from './datasets_service.ts';
+import type { DatasetService } from './datasets_service.ts';
+import type { ModelStore } from './storage/model_store.ts';
+
+/** A training job main follows: its model and its latest progress. */
+interface RunningTraining {
+  modelId: string;
+  last: TrainingProgress;
+}
+
+/**
+ * Training on the host side: checks the dataset, picks the model folder in models/ and asks
+ * the engine process to train there (training never runs in main). Progress and the end are
+ * forwarded to the UI as events; an engine crash ends every job as failed.
+ */
+export class TrainingService {
+  private readonly running = new Map<string, RunningTraining>();
+
+  constructor(
+    private readonly engine: EngineClient,
+    private readonly datasets: DatasetService,
+    private readonly models: ModelStore,
+    private readonly tokenCacheDir: string,
+    private readonly broadcast: Broadcast,
+  ) {
+    engine.on('training.progress', (progress) => {
+      const job = this.running.get(progress.jobId);
+      if (!job) return;
+      job.last = progress;
+      broadcast('training.progress', progress);
+    });
+    engine.on('training.finished', (finished) => {
+      if (!this.running.delete(finished.jobId)) return;
+      broadcast('training.finished', finished);
+    });
+    engine.onStatus((status) => {
+      if (status.state !== 'crashed') return;
+      for (const [jobId, job] of [...this.running]) {
+        this.running.delete(jobId);
+        broadcast('training.finished', {
+          jobId,
+          modelId: job.modelId,
+          outcome: 'failed',
+          message: `${status.message ?? 'The engine process stopped'}; the last saved epoch is kept.`,
+          saved: job.last.history.length > 0,
+        });
+      }
+    });
+  }
+
+  /** Parameter count and time per epoch, timed by the engine on this dataset's vocabulary. */
+  async estimate(payload: ParsedPayloadOf<'training.estimate'>): Promise<ResultOf<'training.estimate'>> {
+    const { datasetId, architecture, ...knobs } = payload;
+    const dataset = await this.datasets.get(datasetId);
+    const { split, tokens, vocabSize } = dataset.stats;
+    const items = split.train + split.validation + split.test;
+    const trainTokens = items > 0 ? Math.round((tokens * split.train) / items) : tokens;
+    return this.engine.request('training.estimate', {
+      ...knobs,
+      vocabSize: Math.max(2, vocabSize),
+      trainTokens,
+      architecture,
+    });
+  }
+
+  /** Starts training a new model on a dataset; answers with the job and the model's id. */
+  async start(payload: ParsedPayloadOf<'training.start'>): Promise<{ jobId: string; modelId: string }> {
+    const { datasetId, name, architecture, epochs, ...knobs } = payload;
+    const dataset = await this.datasets.get(datasetId);
+    const jobId = randomUUID();
+    const modelId = randomUUID();
+    this.running.set(jobId, {
+      modelId,
+      last: {
+        jobId,
+        modelId,
+        state: 'preparing',
+        epoch: 0,
+        epochs,
+        stepInEpoch: 0,
+        stepsPerEpoch: knobs.stepsPerEpoch ?? 1,
+        step: 0,
+        loss: null,
+        valLoss: null,
+        tokensPerSec: 0,
+        etaSeconds: null,
+        history: [],
+      },
+    });
+    try {
+      await this.engine.request('training.start', {
+        ...knobs,
+        jobId,
+        modelId,
+        modelDir: this.models.folder(modelId),
+        name,
+        paths: dataset.paths,
+        codec: dataset.codec,
+        cacheDir: this.tokenCacheDir,
+        architecture,
+        epochs,
+      });
+    } catch (error) {
+      this.running.delete(jobId);
+      throw error;
+    }
+    return { jobId, modelId };
+  }
+
+  /** Pauses, resumes or stops a job; false when it is not running. */
+  async control(jobId: string, action: 'pause' | 'resume' | 'stop'): Promise<boolean> {
+    if (!this.running.has(jobId)) return false;
+    return (await this.engine.request('training.control', { jobId, action })).ok;
+  }
+
+  /** The running jobs' latest progress. */
+  active(): TrainingProgress[] {
+    return [...this.running.values()].map((job) => job.last);
+  }
+
+  /** Ids of the models being trained now. */
+  trainingModelIds(): Set<string> {
+    return new Set([...this.running.values()].map((job) => job.modelId));
+  }
+
+  /** Refuses to touch a model while it trains. */
+  assertIdle(modelId: string): void {
+    if (this.trainingModelIds().has(modelId)) {
+      throw new IpcError({ code: 'busy', message: 'This model is training: stop it first' });
+    }
+  }
+}

@@ -1,0 +1,409 @@
+/**
+ * The generator: primes an LSTM with a prompt once, then samples one token at a time for N
+ * variations in one batch, carrying the LSTM state (LstmStepper: one step per event, never a
+ * window re-run).
+ *
+ * - Priming runs a batch-1 stepper over the prompt; its state and last logits are copied to
+ *   every stream of the batch (for several variations, a second stepper of batch N).
+ * - Each variation v has its own random stream, `variationRng(rngSeed, v)`, and the batch
+ *   computes every stream exactly as a batch of one would, so variation v of a batch equals a
+ *   run of that variation alone (`firstVariation: v, variations: 1`).
+ * - Constraints (key, pitch range) mask the logits (constraints.ts); ABC never generates `<s>`.
+ * - A stream stops at its length, at `</s>` (ABC) or at `maxTokens`; the run stops when all
+ *   have, or when `signal` aborts (the result then says `aborted` and holds what was made).
+ * - Events go to `onEvent` as they are sampled; the loop yields to the event loop every
+ *   `sliceMs` so an abort, or a consumer of `generateStream`, gets through promptly.
+ */
+import type { Token } from '../codecs/codec.ts';
+import { ABC_END, ABC_START } from '../codecs/abc.ts';
+import type { MusicItem } from '../music/music_item.ts';
+import { LstmStepper } from '../model/stepper.ts';
+import { Rng } from '../random/rng.ts';
+import { constraintMask } from './constraints.ts';
+import { lengthCounter, parseLength, type GenerationLength, type LengthCounter } from './length.ts';
+import type { GenerationModel } from './load_model.ts';
+import { TokenSampler } from './sampler.ts';
+import { buildPrompt, encodeSeed, timeContext, type HeaderSlot } from './seed.ts';
+
+/** Options of one generation run. */
+export interface GenerateOptions {
+  /** Music to continue (e.g. from `readSeedFile`); encoded with the model's codec. */
+  seed?: MusicItem;
+  /** Or seed tokens directly (ABC: from `<s>`, without `</s>`). */
+  seedTokens?: readonly Token[];
+  /** `200t`, `30s`, `16bars` or a parsed length; default 200 tokens. */
+  length?: GenerationLength | string;
+  /** Hard cap of tokens per variation (default 10,000; at most `length` for token lengths). */
+  maxTokens?: number;
+  /** Softmax temperature (default 1; 0 = argmax). */
+  temperature?: number;
+  /** Keep the k best tokens (0 / undefined = all). */
+  topK?: number;
+  /** Nucleus sampling threshold in (0, 1] (undefined = off). */
+  topP?: number;
+  /** Continuations of the one seed, in one batch (default 1). */
+  variations?: number;
+  /** Random-stream number of the first variation (default 0); see the module comment. */
+  firstVariation?: number;
+  /** Stay in this key or scale ("D major", "A minor pentatonic"). */
+  key?: string;
+  /** Stay in this MIDI pitch range, inclusive. */
+  pitchRange?: readonly [number, number];
+  /** Seed of the random streams; default: a random one (returned in the result). */
+  rngSeed?: number | string;
+  /** ABC without a seed: header values (default: the model's most likely ones). */
+  meter?: string;
+  unit?: string;
+  abcKey?: string;
+  /** Receives each token as it is sampled. */
+  onEvent?: (event: GenerationEvent) => void;
+  /** Stops the run; the result keeps what was generated. */
+  signal?: AbortSignal;
+  /** Yield to the event loop at least this often, in ms (default 8). */
+  sliceMs?: number;
+  /** false: the plain-JS stepper instead of WebAssembly SIMD. */
+  simd?: boolean;
+}
+
+/** One generated token. */
+export interface GenerationEvent {
+  /** Variation number, from 0 (`firstVariation` not added). */
+  variation: number;
+  /** Position in the variation's continuation, from 0. */
+  index: number;
+  token: Token;
+  /** Its vocabulary id. */
+  id: number;
+}
+
+/** Why a variation stopped. */
+export type StopReason = 'length' | 'end' | 'max-tokens' | 'aborted';
+
+/** One variation's tokens. */
+export interface VariationTokens {
+  variation: number;
+  /** The prompt part that belongs to the music (seed, or the ABC header); no neutral primer. */
+  prefix: Token[];
+  /** The generated continuation (ABC: up to and including `</s>` when it came). */
+  tokens: Token[];
+  stop: StopReason;
+}
+
+/** What a run produced and how fast. */
+export interface GenerationResult {
+  /** What ran the network: the stepper's WebAssembly SIMD kernel or its plain-JS path. */
+  backend: 'wasm-simd' | 'js';
+  codec: string;
+  rngSeed: number | string;
+  /** Tokens fed to prime the network (once for all variations). */
+  promptTokens: number;
+  variations: VariationTokens[];
+  /** Generated tokens over all variations. */
+  tokens: number;
+  /** Wall milliseconds of the sampling loop per generated token (priming excluded). */
+  msPerEvent: number;
+  primeMs: number;
+  aborted: boolean;
+  /** Tokens sampled unmasked because the constraints left nothing. */
+  maskIgnored: number;
+}
+
+/** Thrown for options that cannot work with this model. */
+export class GenerationError extends Error {
+  override name = 'GenerationError';
+}
+
+const DEFAULT_MAX_TOKENS = 10_000;
+
+/** The random stream of variation `v` for a run seeded with `rngSeed`. */
+export function variationRng(rngSeed: number | string, v: number): Rng {
+  return new Rng(`${String(rngSeed)}:${v}`);
+}
+
+/** The prompt primed into a batch-1 stepper: its state, its last logits, the tokens fed. */
+export interface PrimedState {
+  state: Float32Array[];
+  logits: Float32Array;
+  prompt: Token[];
+  primerLength: number;
+}
+
+function checkOptions(options: GenerateOptions): void {
+  const int = (name: string, v: number | undefined, min: number): void => {
+    if (v !== undefined && !(Number.isInteger(v) && v >= min))
+      throw new GenerationError(`${name} must be an integer >= ${min}, got ${v}`);
+  };
+  int('variations', options.variations, 1);
+  int('firstVariation', options.firstVariation, 0);
+  int('maxTokens', options.maxTokens, 1);
+  int('topK', options.topK, 0);
+  const t = options.temperature;
+  if (t !== undefined && !(t >= 0 && Number.isFinite(t)))
+    throw new GenerationError(`temperature must be a finite number >= 0, got ${t}`);
+  const p = options.topP;
+  if (p !== undefined && !(p > 0 && p <= 1)) throw new GenerationError(`topP must be in (0, 1], got ${p}`);
+  if (options.seed && options.seedTokens) throw new GenerationError('Give a seed or seed tokens, not both');
+}
+
+/** Generation over one model; keeps a batch-1 stepper between runs. */
+export class TokenGenerator {
+  /** Steppers by batch size and kernel choice ("8:simd"), built on first use. */
+  private readonly steppers = new Map<string, LstmStepper>();
+
+  constructor(readonly model: GenerationModel) {
+    if (model.vocabulary.size !== model.config.vocabSize) {
+      throw new GenerationError(
+        `Vocabulary size ${model.vocabulary.size} differs from the network's ${model.config.vocabSize}`,
+      );
+    }
+  }
+
+  private stepper(batch: number, simd: boolean): LstmStepper {
+    const key = `${batch}:${simd ? 'simd' : 'js'}`;
+    let stepper = this.steppers.get(key);
+    if (!stepper) {
+      stepper = new LstmStepper(this.model.config, this.model.weights, batch, { simd });
+      this.steppers.set(key, stepper);
+    }
+    return stepper;
+  }
+
+  /**
+   * Feeds the prompt for these options into a fresh batch-1 state, choosing ABC header tokens
+   * the options leave open; returns the state and the logits for the first generated token.
+   */
+  prime(options: GenerateOptions = {}, forcedKeyToken: Token | null = null): PrimedState {
+    const { codec, vocabulary } = this.model;
+    const seedTokens = options.seed
+      ? encodeSeed(codec, options.seed, vocabulary)
+      : options.seedTokens
+        ? [...options.seedTokens]
+        : undefined;
+    if (seedTokens && seedTokens.length === 0) throw new GenerationError('The seed has no tokens');
+    const unknown = seedTokens?.find((t) => !vocabulary.has(t));
+    if (unknown !== undefined)
+      throw new GenerationError(`Seed token "${unknown}" is not in the model's vocabulary`);
+    const prompt = buildPrompt(codec, vocabulary, seedTokens, {
+      meter: options.meter,
+      unit: options.unit,
+      abcKey: options.abcKey,
+      forcedKeyToken,
+    });
+    const stepper = this.stepper(1, options.simd !== false);
+    stepper.reset();
+    const ids = new Int32Array(1);
+    const fed: Token[] = [];
+    let logits: Float32Array = new Float32Array(0);
+    const feed = (token: Token): void => {
+      ids[0] = vocabulary.idOf(token) as number;
+      logits = stepper.step(ids);
+      fed.push(token);
+    };
+    prompt.prime.forEach(feed);
+    for (const slot of prompt.header) feed(this.chooseHeader(slot, logits));
+    return {
+      state: stepper.getState(),
+      logits: Float32Array.from(logits),
+      prompt: fed,
+      primerLength: prompt.primerLength,
+    };
+  }
+
+  /** A header slot's token: given, or the candidate with the highest logit. */
+  private chooseHeader(slot: HeaderSlot, logits: Float32Array): Token {
+    if ('token' in slot) return slot.token;
+    let best = slot.candidates[0];
+    let bestLogit = -Infinity;
+    for (const token of slot.candidates) {
+      const value = logits[this.model.vocabulary.idOf(token) as number];
+      if (value > bestLogit) {
+        best = token;
+        bestLogit = value;
+      }
+    }
+    return best;
+  }
+
+  /** The token mask for the options' constraints (all ones when none), and the K: token ABC needs. */
+  private mask(options: GenerateOptions): { mask: Uint8Array; abcKeyToken: Token | null } {
+    const { codec, vocabulary } = this.model;
+    let mask: Uint8Array = new Uint8Array(vocabulary.size).fill(1);
+    let abcKeyToken: Token | null = null;
+    if (options.key !== undefined || options.pitchRange !== undefined) {
+      const built = constraintMask(vocabulary.tokens, codec, {
+        key: options.key,
+        pitchRange: options.pitchRange,
+      });
+      mask = built.mask;
+      abcKeyToken = built.abcKeyToken;
+    }
+    const start = vocabulary.idOf(ABC_START);
+    if (codec.name === 'abc' && start !== undefined) mask[start] = 0;
+    return { mask, abcKeyToken };
+  }
+
+  /** Runs a generation; see the module comment. Rejects only for bad options, seeds or models. */
+  async generate(options: GenerateOptions = {}): Promise<GenerationResult> {
+    checkOptions(options);
+    const { codec, vocabulary } = this.model;
+    const length =
+      typeof options.length === 'string'
+        ? parseLength(options.length)
+        : (options.length ?? { unit: 'tokens', value: 200 });
+    const variations = options.variations ?? 1;
+    const firstVariation = options.firstVariation ?? 0;
+    const rngSeed = options.rngSeed ?? Math.floor(Math.random() * 2 ** 31);
+    const maxTokens = Math.min(
+      options.maxTokens ?? DEFAULT_MAX_TOKENS,
+      length.unit === 'tokens' ? length.value : Infinity,
+    );
+    const sample = {
+      temperature: options.temperature ?? 1,
+      topK: options.topK,
+      topP: options.topP,
+      mask: undefined as Uint8Array | undefined,
+    };
+    const { mask, abcKeyToken } = this.mask(options);
+    sample.mask = mask;
+    const simd = options.simd !== false;
+
+    const primeStart = performance.now();
+    const primed = this.prime(options, abcKeyToken);
+    const primeMs = performance.now() - primeStart;
+    const prefix = primed.prompt.slice(primed.primerLength);
+    const time = timeContext(codec, primed.prompt, options.seed);
+    const codecInfo = {
+      name: codec.name,
+      stepsPerQuarter: 'stepsPerQuarter' in codec ? Number(codec.stepsPerQuarter) : undefined,
+      qpm: 'qpm' in codec ? Number(codec.qpm) : undefined,
+    };
+
+    const vocab = vocabulary.size;
+    const stepper = variations === 1 ? this.stepper(1, simd) : this.stepper(variations, simd);
+    stepper.setState(variations === 1 ? primed.state : primed.state.map((s) => tile(s, variations)));
+    let logits = variations === 1 ? primed.logits : tile(primed.logits, variations);
+    const rngs = Array.from({ length: variations }, (_, v) => variationRng(rngSeed, firstVariation + v));
+    const counters: LengthCounter[] = Array.from({ length: variations }, () =>
+      lengthCounter(length, codecInfo, time),
+    );
+    const outputs: VariationTokens[] = Array.from({ length: variations }, (_, v) => ({
+      variation: v,
+      prefix: [...prefix],
+      tokens: [],
+      stop: 'length' as StopReason,
+    }));
+    const done = new Uint8Array(variations);
+    let remaining = variations;
+    const next = new Int32Array(variations);
+    const sampler = new TokenSampler();
+    const endId = codec.name === 'abc' ? vocabulary.idOf(ABC_END) : undefined;
+    const sliceMs = options.sliceMs ?? 8;
+    const signal = options.signal;
+    let generated = 0;
+    let aborted = false;
+    const loopStart = performance.now();
+    let sliceStart = loopStart;
+
+    while (remaining > 0) {
+      if (signal?.aborted) {
+        aborted = true;
+        break;
+      }
+      for (let v = 0; v < variations; v++) {
+        if (done[v]) continue;
+        const id = sampler.sample(logits.subarray(v * vocab, (v + 1) * vocab), sample, rngs[v]);
+        const token = vocabulary.tokens[id];
+        const out = outputs[v];
+        out.tokens.push(token);
+        next[v] = id;
+        generated++;
+        options.onEvent?.({ variation: v, index: out.tokens.length - 1, token, id });
+        let stop: StopReason | undefined;
+        if (id === endId) stop = 'end';
+        else if (counters[v].add(token)) stop = 'length';
+        else if (out.tokens.length >= maxTokens) stop = length.unit === 'tokens' ? 'length' : 'max-tokens';
+        if (stop) {
+          out.stop = stop;
+          done[v] = 1;
+          remaining--;
+        }
+      }
+      if (remaining === 0) break;
+      logits = stepper.step(next);
+      if (performance.now() - sliceStart >= sliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+    if (aborted) for (let v = 0; v < variations; v++) if (!done[v]) outputs[v].stop = 'aborted';
+    const loopMs = performance.now() - loopStart;
+    return {
+      backend: stepper.usesSimd ? 'wasm-simd' : 'js',
+      codec: codec.name,
+      rngSeed,
+      promptTokens: primed.prompt.length,
+      variations: outputs,
+      tokens: generated,
+      msPerEvent: generated > 0 ? loopMs / generated : 0,
+      primeMs,
+      aborted,
+      maskIgnored: sampler.maskIgnoredCount,
+    };
+  }
+}
+
+/** `data` repeated `times` times back to back. */
+function tile(data: Float32Array, times: number): Float32Array {
+  const out = new Float32Array(data.length * times);
+  for (let i = 0; i < times; i++) out.set(data, i * data.length);
+  return out;
+}
+
+/** An async stream of a run's events, and its result once it ends. */
+export interface GenerationStream extends AsyncIterable<GenerationEvent> {
+  /** Resolves when the run ends (or rejects as `generate` would). */
+  readonly result: Promise<GenerationResult>;
+}
+
+/**
+ * The events of a run as an async iterator (for the studio: `for await (const e of stream)`).
+ * Breaking out of the loop does not stop the run: abort its `signal` for that.
+ */
+export function generateStream(generator: TokenGenerator, options: GenerateOptions = {}): GenerationStream {
+  const queue: GenerationEvent[] = [];
+  let wake: (() => void) | undefined;
+  let finished = false;
+  const notify = (): void => {
+    wake?.();
+    wake = undefined;
+  };
+  const result = generator
+    .generate({
+      ...options,
+      onEvent: (event) => {
+        options.onEvent?.(event);
+        queue.push(event);
+        notify();
+      },
+    })
+    .finally(() => {
+      finished = true;
+      notify();
+    });
+  // The iterator surfaces failures; this keeps an unobserved `result` from being reported twice.
+  result.catch(() => undefined);
+  return {
+    result,
+    async *[Symbol.asyncIterator]() {
+      let read = 0;
+      for (;;) {
+        while (read < queue.length) yield queue[read++];
+        if (finished) {
+          await result;
+          return;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import type { EnginePayloadOf, GeneratedVariation } from '../../../../shared/ipc/index.ts';
+import type { Token } from '../../codecs/codec.ts';
+import type { MusicItem } from '../../music/music_item.ts';
+import { TokenGenerator } from '../../generate/generator.ts';
+import { loadGenerationModel, type GenerationModel } from '../../generate/load_model.ts';
+import { decodeVariation } from '../../generate/outputs.ts';
+import { readSeedFile } from '../../generate/seed.ts';
+import type { EngineContext, EngineHandlers } from '../context.ts';
+import { wireNotes, wireSequence } from '../studio/wire_music.ts';
+
+/** Least time between two note events of one variation (the first notes go at once). */
+const EVENT_INTERVAL_MS = 120;
+
+/** Loaded models by folder, so generating again from the same model skips the load. */
+const models = new Map<string, { model: GenerationModel; generator: TokenGenerator }>();
+
+/** `generation.start`: generates in this process; notes stream as `generation.event`. */
+export function generationHandlers(context: EngineContext): Pick<EngineHandlers, 'generation.start'> {
+  return {
+    'generation.start': (payload) => {
+      const signal = context.jobs.start(payload.jobId);
+      void runGeneration(context, payload, signal).finally(() => context.jobs.end(payload.jobId));
+      return { jobId: payload.jobId };
+    },
+  };
+}
+
+/** Drops the cached model of a folder (it was retrained or deleted). */
+export function forgetModel(modelDir: string): void {
+  models.delete(modelDir);
+}
+
+async function generatorFor(modelDir: string): Promise<{ model: GenerationModel; generator: TokenGenerator }> {
+  // A model folder changes while it trains: load it afresh each time, keep it for the next run.
+  const model = await loadGenerationModel(modelDir);
+  const entry = { model, generator: new TokenGenerator(model) };
+  models.set(modelDir, entry);
+  return entry;
+}
+
+async function runGeneration(
+  context: EngineContext,
+  payload: EnginePayloadOf<'generation.start'>,
+  signal: AbortSignal,
+): Promise<void> {
+  const { jobId } = payload;
+  const started = performance.now();
+  try {
+    const { model, generator } = await generatorFor(payload.modelDir);
+    const seed = payload.seed ? await readSeedFile(payload.seed.path) : undefined;
+    const { codec } = model;
+    // The music part of the prompt (seed, or the ABC header), so streamed notes decode like the
+    // final result. Priming is deterministic; a key-forced ABC K: may differ until the end.
+    const prefix = promptPrefix(generator, seed);
+    const streams: { prefix: Token[]; tokens: Token[]; sentAt: number; sentNotes: number }[] = [];
+    const flush = (variation: number, force: boolean): void => {
+      const stream = streams[variation];
+      const now = performance.now();
+      if (!force && now - stream.sentAt < EVENT_INTERVAL_MS && stream.sentNotes > 0) return;
+      let sequence;
+      try {
+        sequence = codec.decode([...stream.prefix, ...stream.tokens]).sequence;
+      } catch {
+        return; // A half-made ABC tune may not decode yet; the next token will.
+      }
+      if (sequence.notes.length === 0 && !force) return;
+      stream.sentAt = now;
+      stream.sentNotes = sequence.notes.length;
+      context.emit('generation.event', {
+        jobId,
+        variation,
+        tokens: stream.tokens.length,
+        notes: wireNotes(sequence.notes),
+        totalTime: Math.max(0, Math.min(1e6, sequence.totalTime)),
+      });
+    };
+    const result = await generator.generate({
+      ...(seed ? { seed } : {}),
+      length: payload.length,
+      temperature: payload.temperature,
+      topK: payload.topK,
+      topP: payload.topP,
+      variations: payload.variations,
+      ...(payload.key ? { key: payload.key } : {}),
+      ...(payload.randomSeed !== undefined ? { rngSeed: payload.randomSeed } : {}),
+      signal,
+      onEvent: (event) => {
+        let stream = streams[event.variation];
+        if (!stream) {
+          stream = { prefix, tokens: [], sentAt: 0, sentNotes: 0 };
+          streams[event.variation] = stream;
+        }
+        stream.tokens.push(event.token);
+        flush(event.variation, false);
+      },
+    });
+    const variations: GeneratedVariation[] = result.variations.map((tokens) => {
+      const decoded = decodeVariation(codec, tokens);
+      return {
+        variation: tokens.variation,
+        sequence: wireSequence(decoded.full.sequence),
+        abc: decoded.full.abc ? decoded.full.abc.slice(0, 200_000) : null,
+        tokens: tokens.tokens.length,
+      };
+    });
+    for (const variation of variations) {
+      context.emit('generation.event', {
+        jobId,
+        variation: variation.variation,
+        tokens: variation.tokens,
+        notes: variation.sequence.notes,
+        totalTime: variation.sequence.totalTime,
+      });
+    }
+    context.emit('generation.finished', {
+      jobId,
+      outcome: result.aborted ? 'cancelled' : 'done',
+      ...(result.aborted ? { message: 'Generation cancelled' } : {}),
+      variations,
+      seconds: (performance.now() - started) / 1000,
+    });
+  } catch (error) {
+    context.emit('generation.finished', {
+      jobId,
+      outcome: signal.aborted ? 'cancelled' : 'failed',
+      message: `Generation failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 2000),
+      variations: [],
+      seconds: (performance.now() - started) / 1000,
+    });
+  }
+}
+
+/** The music part of the prompt the generator will feed (cheap: a batch-1 priming pass). */
+function promptPrefix(generator: TokenGenerator, seed: MusicItem | undefined): Token[] {
+  try {
+    const primed = generator.prime(seed ? { seed } : {});
+    return primed.prompt.slice(primed.primerLength);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,194 @@
+import type {
+  EnginePayloadOf,
+  EpochRecord,
+  TrainingProgress,
+} from '../../../../shared/ipc/index.ts';
+import type { EpochMetrics } from '../../model/meta.ts';
+import { startTraining, type TrainingHandle, type TrainProgress } from '../../train/index.ts';
+import type { EngineContext, EngineHandlers } from '../context.ts';
+import { architectureOf } from '../studio/architecture.ts';
+import { estimateTraining } from '../studio/estimate.ts';
+
+/** Least time between two forwarded progress events of one job (epoch ends and state changes always go). */
+const PROGRESS_INTERVAL_MS = 250;
+
+/** One training job the engine runs. */
+interface TrainingJob {
+  handle: TrainingHandle;
+  last: TrainingProgress;
+  sentAt: number;
+}
+
+/**
+ * `training.estimate`, `training.start`, `training.control`: training runs in this (engine)
+ * process through the trainer's in-process API; its progress goes to the host as events.
+ */
+export function trainingHandlers(
+  context: EngineContext,
+): Pick<EngineHandlers, 'training.estimate' | 'training.start' | 'training.control'> {
+  const jobs = new Map<string, TrainingJob>();
+
+  function send(job: TrainingJob, force: boolean): void {
+    const now = performance.now();
+    if (!force && now - job.sentAt < PROGRESS_INTERVAL_MS) return;
+    job.sentAt = now;
+    context.emit('training.progress', job.last);
+  }
+
+  return {
+    'training.estimate': (payload) => estimateTraining(payload),
+    'training.start': (payload) => {
+      const signal = context.jobs.start(payload.jobId);
+      let job: TrainingJob | undefined;
+      try {
+        job = startJob(context, payload, send);
+      } catch (error) {
+        context.jobs.end(payload.jobId);
+        throw error;
+      }
+      jobs.set(payload.jobId, job);
+      const started = job;
+      // `jobs.cancel` (or the host going away) stops the run like the Stop button.
+      signal.addEventListener('abort', () => started.handle.stop(), { once: true });
+      void started.handle.done
+        .then((result) => {
+          context.emit('training.finished', {
+            jobId: payload.jobId,
+            modelId: payload.modelId,
+            outcome: result.status === 'stopped' ? 'stopped' : 'done',
+            ...(result.status === 'early-stopped' ? { message: 'Stopped early: validation loss stopped improving' } : {}),
+            saved: result.epochs > 0 || result.step > 0,
+          });
+        })
+        .catch((error: unknown) => {
+          context.emit('training.finished', {
+            jobId: payload.jobId,
+            modelId: payload.modelId,
+            outcome: 'failed',
+            message: `Training failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 2000),
+            saved: started.last.history.length > 0,
+          });
+        })
+        .finally(() => {
+          jobs.delete(payload.jobId);
+          context.jobs.end(payload.jobId);
+        });
+      return { jobId: payload.jobId };
+    },
+    'training.control': ({ jobId, action }) => {
+      const job = jobs.get(jobId);
+      if (!job) return { ok: false };
+      if (action === 'pause') job.handle.pause();
+      else if (action === 'resume') job.handle.resume();
+      else job.handle.stop();
+      job.last = {
+        ...job.last,
+        state: action === 'pause' ? 'paused' : action === 'resume' ? 'running' : 'stopping',
+      };
+      send(job, true);
+      return { ok: true };
+    },
+  };
+}
+
+function startJob(
+  context: EngineContext,
+  payload: EnginePayloadOf<'training.start'>,
+  send: (job: TrainingJob, force: boolean) => void,
+): TrainingJob {
+  const history: EpochRecord[] = [];
+  const initial: TrainingProgress = {
+    jobId: payload.jobId,
+    modelId: payload.modelId,
+    state: 'preparing',
+    epoch: 0,
+    epochs: payload.epochs,
+    stepInEpoch: 0,
+    stepsPerEpoch: payload.stepsPerEpoch ?? 1,
+    step: 0,
+    loss: null,
+    valLoss: null,
+    tokensPerSec: 0,
+    etaSeconds: null,
+    history,
+  };
+  // The handle exists only after `startTraining` returns; callbacks may fire before that.
+  const holder: { job?: TrainingJob } = {};
+  let pending = initial;
+  const update = (next: TrainingProgress, force: boolean): void => {
+    pending = next;
+    if (holder.job) {
+      holder.job.last = next;
+      send(holder.job, force);
+    }
+  };
+  const handle = startTraining(
+    {
+      paths: payload.paths,
+      codec: payload.codec,
+      outDir: payload.modelDir,
+      architecture: architectureOf(payload.architecture),
+      ...(payload.architecture.kind === 'preset' ? { preset: payload.architecture.preset } : {}),
+      epochs: payload.epochs,
+      ...(payload.stepsPerEpoch !== undefined ? { stepsPerEpoch: payload.stepsPerEpoch } : {}),
+      ...(payload.batchSize !== undefined ? { batchSize: payload.batchSize } : {}),
+      ...(payload.seqLength !== undefined ? { seqLen: payload.seqLength } : {}),
+      ...(payload.learningRate !== undefined ? { learningRate: payload.learningRate } : {}),
+      cacheDir: payload.cacheDir,
+      name: payload.name,
+    },
+    {
+      onProgress: (progress) => {
+        const previous = holder.job?.last ?? pending;
+        update(fromTrainer(previous, progress), previous.state !== stateOf(progress, previous));
+      },
+      onEpoch: (metrics) => {
+        history.push(epochRecord(metrics));
+        const previous = holder.job?.last ?? pending;
+        update({ ...previous, history: [...history], valLoss: metrics.valLoss ?? previous.valLoss }, true);
+      },
+      onLog: (message) =>
+        context.emit('app.log', { level: 'info', source: 'engine', message: message.slice(0, 4000) }),
+    },
+  );
+  const job: TrainingJob = { handle, last: pending, sentAt: 0 };
+  holder.job = job;
+  send(job, true);
+  return job;
+}
+
+/** The UI state a trainer phase means (a requested stop stays `stopping` until the run ends). */
+function stateOf(progress: TrainProgress, previous: TrainingProgress): TrainingProgress['state'] {
+  if (previous.state === 'stopping') return 'stopping';
+  if (progress.phase === 'loading') return 'preparing';
+  if (progress.phase === 'paused') return 'paused';
+  return 'running';
+}
+
+function fromTrainer(previous: TrainingProgress, progress: TrainProgress): TrainingProgress {
+  const finite = (x: number | null): number | null => (x !== null && Number.isFinite(x) ? x : null);
+  return {
+    ...previous,
+    state: stateOf(progress, previous),
+    epoch: Math.max(0, progress.epoch),
+    epochs: Math.max(1, progress.epochs),
+    stepInEpoch: Math.max(0, progress.stepInEpoch),
+    stepsPerEpoch: Math.max(1, progress.stepsPerEpoch),
+    step: Math.max(0, progress.step),
+    loss: finite(progress.loss) ?? previous.loss,
+    valLoss: finite(progress.valLoss) ?? previous.valLoss,
+    tokensPerSec: Math.max(0, Number.isFinite(progress.tokensPerSec) ? progress.tokensPerSec : 0),
+    etaSeconds: progress.etaSeconds !== null && progress.etaSeconds >= 0 ? progress.etaSeconds : null,
+  };
+}
+
+function epochRecord(metrics: EpochMetrics): EpochRecord {
+  return {
+    epoch: metrics.epoch,
+    step: metrics.step,
+    loss: metrics.loss,
+    valLoss: metrics.valLoss,
+    tokensPerSec: Math.max(0, metrics.tokensPerSec),
+    seconds: Math.max(0, metrics.seconds),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Entry of the training process (started by client.ts through runtime/process_launch.ts).
+ * Waits for one `start` message, runs the job in-process and reports over IPC; `stop` (or the
+ * parent going away, or SIGINT/SIGTERM) stops after a checkpoint.
+ */
+import type { FromTrainer, ToTrainer } from './protocol.ts';
+import { resumeTraining, startTraining } from './session.ts';
+import type { TrainCallbacks, TrainingHandle } from './types.ts';
+
+function send(message: FromTrainer): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send || !process.connected) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+let handle: TrainingHandle | null = null;
+let stopAsked = false;
+
+function stop(): void {
+  stopAsked = true;
+  handle?.stop();
+}
+
+// Ctrl-C reaches the whole process group: stop cleanly (checkpoint) instead of dying.
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+process.on('disconnect', stop);
+
+process.on('message', (raw: unknown) => {
+  const message = raw as ToTrainer;
+  if (message.type === 'start' && !handle) {
+    const callbacks: TrainCallbacks = {
+      onProgress: (progress) => void send({ type: 'progress', progress }),
+      onEpoch: (metrics) => void send({ type: 'epoch', metrics }),
+      onLog: (text) => void send({ type: 'log', message: text }),
+    };
+    const { request } = message;
+    try {
+      handle =
+        request.kind === 'train'
+          ? startTraining(request.options, callbacks)
+          : resumeTraining(request.modelDir, request.overrides ?? {}, callbacks);
+    } catch (error) {
+      void finish({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    if (stopAsked) handle.stop();
+    handle.done.then(
+      (result) => finish({ type: 'done', result }),
+      (error: unknown) => finish({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+    );
+  } else if (message.type === 'pause') handle?.pause();
+  else if (message.type === 'resume') handle?.resume();
+  else if (message.type === 'stop') stop();
+});
+
+async function finish(message: FromTrainer): Promise<void> {
+  await send(message);
+  process.exit(message.type === 'done' ? 0 : 1);
+}

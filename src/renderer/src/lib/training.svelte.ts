@@ -1,0 +1,128 @@
+import type { ContinuoApi } from '../../../shared/ipc/api.ts';
+import type {
+  PayloadOf,
+  TrainingEstimate,
+  TrainingFinished,
+  TrainingProgress,
+} from '../../../shared/ipc/index.ts';
+import { EarlyEvents, errorText } from './early_events.ts';
+import { LossSeries } from './loss_series.ts';
+
+/** How the last training run ended, for the status line. */
+export interface TrainingOutcome {
+  outcome: TrainingFinished['outcome'];
+  name: string;
+  message: string;
+}
+
+/**
+ * The Train section's state, kept while the user visits other sections: the run being
+ * followed (latest progress, loss curves), its controls, and how the last one ended.
+ */
+export class TrainingModel {
+  /** Latest progress of the followed run. */
+  job = $state<TrainingProgress | undefined>(undefined);
+  name = $state('');
+  outcome = $state<TrainingOutcome | undefined>(undefined);
+  error = $state<string | undefined>(undefined);
+  /** Bumped whenever the loss curves gain points (the chart redraws on it). */
+  curveVersion = $state(0);
+  /** The followed run's curves (plain data: the chart reads it when `curveVersion` changes). */
+  curves = new LossSeries();
+
+  private readonly early = new EarlyEvents<TrainingProgress | TrainingFinished>();
+
+  constructor(private readonly api: ContinuoApi) {
+    api.on('training.progress', (progress) => this.onProgress(progress));
+    api.on('training.finished', (finished) => this.onFinished(finished));
+  }
+
+  /** Follows a run that is already going (e.g. after a page reload). */
+  async attach(): Promise<void> {
+    if (this.job) return;
+    try {
+      const { jobs } = await this.api.request('training.active');
+      const first = jobs[0];
+      if (first && !this.job) {
+        this.curves = new LossSeries();
+        this.job = first;
+        this.name = 'Training';
+        this.onProgress(first);
+      }
+    } catch {
+      // Nothing to follow.
+    }
+  }
+
+  /** Parameter count and time per epoch of a choice (the engine times real steps). */
+  estimate(payload: PayloadOf<'training.estimate'>): Promise<TrainingEstimate> {
+    return this.api.request('training.estimate', payload);
+  }
+
+  /** Starts a run and follows it. */
+  async start(payload: PayloadOf<'training.start'>): Promise<void> {
+    this.error = undefined;
+    this.outcome = undefined;
+    try {
+      const { jobId, modelId } = await this.api.request('training.start', payload);
+      this.curves = new LossSeries();
+      this.curveVersion++;
+      this.name = payload.name;
+      this.job = {
+        jobId,
+        modelId,
+        state: 'preparing',
+        epoch: 0,
+        epochs: payload.epochs,
+        stepInEpoch: 0,
+        stepsPerEpoch: payload.stepsPerEpoch ?? 1,
+        step: 0,
+        loss: null,
+        valLoss: null,
+        tokensPerSec: 0,
+        etaSeconds: null,
+        history: [],
+      };
+      for (const event of this.early.take(jobId)) {
+        if ('outcome' in event) this.onFinished(event);
+        else this.onProgress(event);
+      }
+    } catch (error) {
+      this.error = `Could not start training: ${errorText(error)}`;
+    }
+  }
+
+  /** Pauses, resumes or stops the followed run. */
+  async control(action: 'pause' | 'resume' | 'stop'): Promise<void> {
+    if (!this.job) return;
+    try {
+      const method = action === 'pause' ? 'training.pause' : action === 'resume' ? 'training.resume' : 'training.stop';
+      await this.api.request(method, { jobId: this.job.jobId });
+    } catch (error) {
+      this.error = `Could not ${action} training: ${errorText(error)}`;
+    }
+  }
+
+  private onProgress(progress: TrainingProgress): void {
+    if (!this.job || this.job.jobId !== progress.jobId) {
+      this.early.add(progress);
+      return;
+    }
+    this.job = progress;
+    const added = this.curves.addTrain(progress.step, progress.loss);
+    this.curves.setEpochs(progress.history);
+    if (added || progress.history.length > 0) this.curveVersion++;
+  }
+
+  private onFinished(finished: TrainingFinished): void {
+    if (!this.job || this.job.jobId !== finished.jobId) {
+      this.early.add(finished);
+      return;
+    }
+    const text =
+      finished.message ??
+      { done: 'Training finished', stopped: 'Training stopped', failed: 'Training failed' }[finished.outcome];
+    this.outcome = { outcome: finished.outcome, name: this.name, message: text };
+    this.job = undefined;
+  }
+}

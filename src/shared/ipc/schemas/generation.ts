@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { IdSchema, LocalPathSchema } from './ids.ts';
+import { NoteSchema, NoteSequenceSchema } from './note_sequence.ts';
+
+/** Most variations one generation makes. */
+export const MAX_VARIATIONS = 8;
+
+/** Sampling settings of a generation. */
+export const GenerationSettingsSchema = z.strictObject({
+  /** A MIDI or ABC file whose music the model continues; none starts from scratch. */
+  seed: z.strictObject({ kind: z.literal('file'), path: LocalPathSchema }).optional(),
+  temperature: z.number().min(0).max(5),
+  /** 0 = no limit. */
+  topK: z.number().int().min(0).max(100_000),
+  topP: z.number().gt(0).max(1),
+  /** How long: `200t` (tokens), `30s` (seconds) or `16bars`. */
+  length: z.string().trim().min(2).max(32),
+  variations: z.number().int().min(1).max(MAX_VARIATIONS),
+  /** Keep the notes in a key, e.g. `D major`, `A minor`; none = no constraint. */
+  key: z.string().trim().min(1).max(40).optional(),
+  /** Random seed for reproducible results. */
+  randomSeed: z.number().int().nonnegative().max(2 ** 31).optional(),
+});
+/** Sampling settings. */
+export type GenerationSettings = z.infer<typeof GenerationSettingsSchema>;
+
+/** Payload of `generation.start`. */
+export const GenerationStartPayloadSchema = GenerationSettingsSchema.extend({ modelId: IdSchema });
+
+/** Event `generation.event`: notes decoded so far in one variation (sent as they stream in). */
+export const GenerationEventSchema = z.strictObject({
+  jobId: IdSchema,
+  variation: z.number().int().nonnegative(),
+  /** Tokens generated so far in this variation. */
+  tokens: z.number().int().nonnegative(),
+  /** Every note decoded so far (replaces what was shown). */
+  notes: z.array(NoteSchema).max(20_000),
+  totalTime: z.number().nonnegative(),
+});
+/** Event `generation.event`. */
+export type GenerationEvent = z.infer<typeof GenerationEventSchema>;
+
+/** One finished variation. */
+export const GeneratedVariationSchema = z.strictObject({
+  variation: z.number().int().nonnegative(),
+  sequence: NoteSequenceSchema,
+  /** ABC text, for ABC models. */
+  abc: z.string().max(200_000).nullable(),
+  tokens: z.number().int().nonnegative(),
+});
+/** One finished variation. */
+export type GeneratedVariation = z.infer<typeof GeneratedVariationSchema>;
+
+/** Event `generation.finished`: every variation, or why there are none. */
+export const GenerationFinishedSchema = z.strictObject({
+  jobId: IdSchema,
+  outcome: z.enum(['done', 'cancelled', 'failed']),
+  message: z.string().max(2000).optional(),
+  variations: z.array(GeneratedVariationSchema).max(MAX_VARIATIONS),
+  seconds: z.number().nonnegative(),
+});
+/** Event `generation.finished`. */
+export type GenerationFinished = z.infer<typeof GenerationFinishedSchema>;
+
+/** Payload of `generation.export`. */
+export const GenerationExportPayloadSchema = z.strictObject({
+  jobId: IdSchema,
+  variation: z.number().int().nonnegative(),
+  format: z.enum(['mid', 'abc']),
+  /** Where to write (Electron's save dialog picks it when absent; the web host uses exports/). */
+  path: LocalPathSchema.optional(),
+});
+
+/** Result of `generation.export`: the file written, and (web host) a URL to download it. */
+export const GenerationExportSchema = z.strictObject({
+  path: LocalPathSchema,
+  /** Same-origin download URL (web host only). */
+  downloadUrl: z.string().max(2000).optional(),
+  bytes: z.number().int().nonnegative(),
+});

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { IdSchema } from './ids.ts';
+import { ArchitectureChoiceSchema, EpochRecordSchema } from './models.ts';
+
+/** Hyper-parameters a user may set; the engine fills in the rest. */
+export const TrainingKnobsSchema = z.strictObject({
+  /** Batches per epoch; default: enough to see the training tokens once. */
+  stepsPerEpoch: z.number().int().min(1).max(1_000_000).optional(),
+  batchSize: z.number().int().min(1).max(256).optional(),
+  /** Tokens per training window. */
+  seqLength: z.number().int().min(8).max(1024).optional(),
+  learningRate: z.number().positive().max(1).optional(),
+});
+/** Training hyper-parameters. */
+export type TrainingKnobs = z.infer<typeof TrainingKnobsSchema>;
+
+/** Payload of `training.estimate`: what the New-model form has chosen so far. */
+export const TrainingEstimatePayloadSchema = TrainingKnobsSchema.extend({
+  datasetId: IdSchema,
+  architecture: ArchitectureChoiceSchema,
+});
+
+/** Result of `training.estimate`. */
+export const TrainingEstimateSchema = z.strictObject({
+  parameterCount: z.number().int().nonnegative(),
+  vocabSize: z.number().int().nonnegative(),
+  stepsPerEpoch: z.number().int().positive(),
+  tokensPerStep: z.number().int().positive(),
+  /** Measured wall time of one training step of this size (after a warm-up step). */
+  secondsPerStep: z.number().nonnegative(),
+  secondsPerEpoch: z.number().nonnegative(),
+  backend: z.string().max(40),
+  /** How the figure was obtained. */
+  method: z.literal('timed-steps'),
+});
+/** Result of `training.estimate`. */
+export type TrainingEstimate = z.infer<typeof TrainingEstimateSchema>;
+
+/** Payload of `training.start`. */
+export const TrainingStartPayloadSchema = TrainingKnobsSchema.extend({
+  datasetId: IdSchema,
+  name: z.string().trim().min(1).max(200),
+  architecture: ArchitectureChoiceSchema,
+  epochs: z.number().int().min(1).max(10_000),
+});
+
+/** Where a training job stands. */
+export const TrainingStateSchema = z.enum(['preparing', 'running', 'paused', 'stopping']);
+
+/** Event `training.progress`: sent at least every 2 s while a job runs, and at each epoch's end. */
+export const TrainingProgressSchema = z.strictObject({
+  jobId: IdSchema,
+  modelId: IdSchema,
+  state: TrainingStateSchema,
+  /** Epochs done so far, and the current one (1-based) out of `epochs`. */
+  epoch: z.number().int().nonnegative(),
+  epochs: z.number().int().positive(),
+  /** Steps done in the current epoch out of `stepsPerEpoch`. */
+  stepInEpoch: z.number().int().nonnegative(),
+  stepsPerEpoch: z.number().int().positive(),
+  /** Steps done overall. */
+  step: z.number().int().nonnegative(),
+  /** Latest training loss (mean over the steps since the last event), null before the first step. */
+  loss: z.number().nullable(),
+  /** Latest validation loss, null until the first epoch ends. */
+  valLoss: z.number().nullable(),
+  tokensPerSec: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable(),
+  /** Epochs finished (each a saved checkpoint). */
+  history: z.array(EpochRecordSchema).max(10_000),
+});
+/** Event `training.progress`. */
+export type TrainingProgress = z.infer<typeof TrainingProgressSchema>;
+
+/** Event `training.finished`: done (all epochs), stopped (by the user, last checkpoint kept) or failed. */
+export const TrainingFinishedSchema = z.strictObject({
+  jobId: IdSchema,
+  modelId: IdSchema,
+  outcome: z.enum(['done', 'stopped', 'failed']),
+  message: z.string().max(2000).optional(),
+  /** True when the model folder holds at least one checkpoint. */
+  saved: z.boolean(),
+});
+/** Event `training.finished`. */
+export type TrainingFinished = z.infer<typeof TrainingFinishedSchema>;

@@ -1,0 +1,106 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { midiToNoteSequence } from '../../src/main/engine/music/midi_io.ts';
+import { sharedData } from '../helpers/data.ts';
+import { webHostUnderTest } from './web_host_env.ts';
+
+const host = webHostUnderTest();
+const JIGS = sharedData('nottingham', 'ABC_cleaned', 'jigs.abc');
+
+async function section(page: Page, name: 'Library' | 'Train' | 'Generate'): Promise<void> {
+  await page.getByRole('navigation', { name: 'Studio sections' }).getByRole('button', { name }).click();
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText(name);
+}
+
+/** Numeric attribute of an element. */
+async function numberAttr(page: Page, selector: string, name: string): Promise<number> {
+  return Number(await page.locator(selector).first().getAttribute(name));
+}
+
+test('import jigs, train a sketch model for one short epoch, generate 2 variations, export MIDI', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(240_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(host.url);
+  await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
+
+  // Library: import the Nottingham jigs.
+  await page.getByLabel('Files or folders to import').fill(JIGS);
+  await page.getByLabel('Codec').selectOption('abc');
+  await page.getByLabel('Name').fill('Jigs');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Imported “Jigs”' })).toBeVisible({ timeout: 90_000 });
+
+  // Train: a sketch model, one epoch made short through "Steps per epoch".
+  await section(page, 'Train');
+  const form = page.getByRole('form', { name: 'New model' });
+  await form.getByLabel('Dataset').selectOption({ label: 'Jigs (abc)' });
+  await form.getByLabel('Model name').fill('Jigs sketch');
+  await form.getByRole('radio', { name: /Sketch/ }).check();
+  await form.getByLabel('Epochs').fill('1');
+  await form.getByLabel('Steps per epoch').fill('40');
+  await expect(page.getByTestId('parameter-count')).toHaveText(/[\d,]+ parameters/, { timeout: 30_000 });
+  await expect(page.getByTestId('epoch-estimate')).toContainText('per epoch');
+  await page.screenshot({ path: testInfo.outputPath('train-new-model.png'), fullPage: true });
+  await form.getByRole('button', { name: 'Start training' }).click();
+
+  const dashboard = page.getByRole('region', { name: 'Training dashboard' });
+  await expect(dashboard).toBeVisible();
+  const bar = dashboard.getByRole('progressbar', { name: 'Epoch progress' });
+  const chart = dashboard.getByRole('figure', { name: 'Loss curves' });
+  // The curve gains points and the bar moves while the epoch runs.
+  await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(0);
+  const firstValue = Number(await bar.getAttribute('value'));
+  const firstPoints = Number(await chart.getAttribute('data-points'));
+  await expect
+    .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 })
+    .toBeGreaterThan(firstPoints);
+  await expect.poll(async () => Number(await bar.getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(firstValue);
+  await expect(dashboard.getByTestId('tokens-per-sec')).not.toHaveText('0');
+  await page.screenshot({ path: testInfo.outputPath('train-dashboard.png'), fullPage: true });
+  await expect(page.getByRole('status').filter({ hasText: 'Training finished' })).toBeVisible({ timeout: 120_000 });
+
+  // Library lists the model.
+  await section(page, 'Library');
+  const models = page.getByRole('list', { name: 'Models' });
+  await expect(models.getByRole('listitem')).toHaveCount(1);
+  await expect(models).toContainText('Jigs sketch');
+  await expect(models).toContainText('1 epoch');
+  await expect(models).toContainText('Jigs');
+
+  // Generate: 2 variations, streamed notes, sheet music, MIDI export.
+  await section(page, 'Generate');
+  const settings = page.getByRole('form', { name: 'Generation settings' });
+  await settings.getByLabel('Length').fill('8bars');
+  await settings.getByLabel('Variations').fill('2');
+  await settings.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByTestId('generation-status')).toContainText('Generated 2 variations', { timeout: 60_000 });
+  for (const n of [1, 2]) {
+    const card = page.getByRole('article', { name: `Variation ${n}` });
+    const roll = card.getByRole('img', { name: `Variation ${n} piano roll` });
+    await expect.poll(async () => Number(await roll.getAttribute('data-notes'))).toBeGreaterThan(0);
+    const sheet = card.getByRole('img', { name: `Variation ${n} sheet music` });
+    await expect(sheet.locator('svg')).toHaveCount(1);
+  }
+  console.log(`first notes after ${await page.getByTestId('first-notes-ms').textContent()}`);
+  await page.screenshot({ path: testInfo.outputPath('generate-results.png'), fullPage: true });
+
+  const first = page.getByRole('article', { name: 'Variation 1' });
+  await first.getByRole('button', { name: 'Keep' }).click();
+  await expect(first.getByRole('button', { name: 'Keep' })).toHaveAttribute('aria-pressed', 'true');
+  await first.getByRole('button', { name: 'Export MIDI' }).click();
+  const link = first.getByRole('link', { name: 'Download' });
+  await expect(link).toBeVisible();
+  const downloading = page.waitForEvent('download');
+  await link.click();
+  const download = await downloading;
+  const file = testInfo.outputPath('variation-1.mid');
+  await download.saveAs(file);
+  const sequence = midiToNoteSequence(new Uint8Array(readFileSync(file)));
+  const shown = await numberAttr(page, '[aria-label="Variation 1 piano roll"]', 'data-notes');
+  expect(sequence.notes.length).toBeGreaterThan(0);
+  expect(sequence.notes.length).toBe(shown);
+  expect(errors).toEqual([]);
+});

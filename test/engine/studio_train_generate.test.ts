@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStudioCore, type StudioCore } from '../../src/main/app/studio_core.ts';
+import { forkLauncher } from '../../src/main/engine/host/engine_process.ts';
+import { midiToNoteSequence } from '../../src/main/engine/music/midi_io.ts';
+import { dispatch, type EventName, type Method, type ResultOf } from '../../src/shared/ipc/index.ts';
+import { sharedData } from '../helpers/data.ts';
+
+let dataDir: string;
+let core: StudioCore;
+const events: Array<{ event: EventName; payload: Record<string, unknown> }> = [];
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'continuo-studio-train-'));
+  core = await startStudioCore({
+    version: '9.9.9',
+    transport: 'websocket',
+    dataDir,
+    launcher: forkLauncher(),
+    broadcast: (event, payload) => events.push({ event, payload: payload as Record<string, unknown> }),
+  });
+});
+
+afterAll(async () => {
+  await core.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Runs a request through the contract and returns its result (fails the test on an error). */
+async function call<M extends Method>(method: M, payload: unknown): Promise<ResultOf<M>> {
+  const response = await dispatch(core.handlers, method, payload);
+  if (!response.ok) throw new Error(`${method}: ${response.error.code}: ${response.error.message}`);
+  return response.result as ResultOf<M>;
+}
+
+async function eventFor(event: EventName, jobId: string, timeoutMs = 90_000): Promise<Record<string, unknown>> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = events.find((e) => e.event === event && e.payload.jobId === jobId);
+    if (hit) return hit.payload;
+    if (Date.now() > end) throw new Error(`no ${event} event for ${jobId}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('training and generation through the host core and the engine process', () => {
+  it('estimates, trains a sketch model, lists it, generates 2 variations and exports MIDI', async () => {
+    const imported = await call('datasets.import', {
+      paths: [sharedData('nottingham', 'ABC_original', 'jigs.abc')],
+      codec: 'abc',
+      name: 'jigs',
+    });
+    expect(await eventFor('datasets.finished', imported.jobId)).toMatchObject({ outcome: 'done' });
+    const datasetId = imported.datasetId;
+
+    const estimate = await call('training.estimate', {
+      datasetId,
+      architecture: { kind: 'preset', preset: 'sketch' },
+      stepsPerEpoch: 6,
+    });
+    expect(estimate.parameterCount).toBeGreaterThan(100_000);
+    expect(estimate.stepsPerEpoch).toBe(6);
+    expect(estimate.secondsPerStep).toBeGreaterThan(0);
+    expect(estimate.secondsPerEpoch).toBeCloseTo(estimate.secondsPerStep * 6, 5);
+
+    const started = await call('training.start', {
+      datasetId,
+      name: 'Jigs sketch',
+      architecture: { kind: 'preset', preset: 'sketch' },
+      epochs: 1,
+      stepsPerEpoch: 6,
+      batchSize: 8,
+    });
+    const finished = await eventFor('training.finished', started.jobId, 120_000);
+    expect(finished).toMatchObject({ outcome: 'done', modelId: started.modelId, saved: true });
+    const progress = events.filter((e) => e.event === 'training.progress' && e.payload.jobId === started.jobId);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.some((e) => typeof e.payload.loss === 'number')).toBe(true);
+
+    const { models } = await call('models.list', {});
+    expect(models).toHaveLength(1);
+    expect(models[0]).toMatchObject({ id: started.modelId, name: 'Jigs sketch', codec: 'abc', dataset: 'jigs', epochs: 1 });
+    const renamed = await call('models.rename', { id: started.modelId, name: 'Jigs renamed' });
+    expect(renamed.name).toBe('Jigs renamed');
+
+    const generation = await call('generation.start', {
+      modelId: started.modelId,
+      temperature: 1,
+      topK: 0,
+      topP: 0.95,
+      length: '8bars',
+      variations: 2,
+      randomSeed: 3,
+    });
+    const done = await eventFor('generation.finished', generation.jobId, 60_000);
+    expect(done.outcome).toBe('done');
+    const variations = done.variations as Array<{ sequence: { notes: unknown[] }; abc: string | null }>;
+    expect(variations).toHaveLength(2);
+    expect(variations[0].abc).toMatch(/^X:/m);
+    expect(events.some((e) => e.event === 'generation.event' && e.payload.jobId === generation.jobId)).toBe(true);
+
+    const exported = await call('generation.export', { jobId: generation.jobId, variation: 0, format: 'mid' });
+    expect(exported.path.startsWith(path.join(dataDir, 'exports'))).toBe(true);
+    const midi = midiToNoteSequence(new Uint8Array(readFileSync(exported.path)));
+    expect(midi.notes.length).toBe(variations[0].sequence.notes.length);
+
+    expect(await call('models.remove', { id: started.modelId })).toEqual({ removed: true });
+    expect((await call('models.list', {})).models).toEqual([]);
+  }, 240_000);
+});
