@@ -31,7 +31,9 @@ test('import jigs, train a sketch model for one short epoch, generate 2 variatio
   await page.getByLabel('Codec').selectOption('abc');
   await page.getByLabel('Name').fill('Jigs');
   await page.getByRole('button', { name: 'Import', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Imported “Jigs”' })).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByRole('status').filter({ hasText: 'Imported “Jigs”' })).toBeVisible({
+    timeout: 90_000,
+  });
 
   // Train: a sketch model, one epoch made short through "Steps per epoch".
   await section(page, 'Train');
@@ -51,16 +53,25 @@ test('import jigs, train a sketch model for one short epoch, generate 2 variatio
   const bar = dashboard.getByRole('progressbar', { name: 'Epoch progress' });
   const chart = dashboard.getByRole('figure', { name: 'Loss curves' });
   // The curve gains points and the bar moves while the epoch runs.
-  await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 })
+    .toBeGreaterThan(0);
   const firstValue = Number(await bar.getAttribute('value'));
   const firstPoints = Number(await chart.getAttribute('data-points'));
   await expect
     .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 })
     .toBeGreaterThan(firstPoints);
-  await expect.poll(async () => Number(await bar.getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(firstValue);
+  await expect
+    .poll(async () => Number(await bar.getAttribute('value')), { timeout: 60_000 })
+    .toBeGreaterThan(firstValue);
   await expect(dashboard.getByTestId('tokens-per-sec')).not.toHaveText('0');
   await page.screenshot({ path: testInfo.outputPath('train-dashboard.png'), fullPage: true });
-  await expect(page.getByRole('status').filter({ hasText: 'Training finished' })).toBeVisible({ timeout: 120_000 });
+  await expect(dashboard.getByRole('list', { name: 'Checkpoints' })).toContainText('Epoch 1', {
+    timeout: 120_000,
+  });
+  await expect(page.getByRole('status').filter({ hasText: 'Training finished' })).toBeVisible({
+    timeout: 120_000,
+  });
 
   // Library lists the model.
   await section(page, 'Library');
@@ -76,7 +87,9 @@ test('import jigs, train a sketch model for one short epoch, generate 2 variatio
   await settings.getByLabel('Length').fill('8bars');
   await settings.getByLabel('Variations').fill('2');
   await settings.getByRole('button', { name: 'Generate' }).click();
-  await expect(page.getByTestId('generation-status')).toContainText('Generated 2 variations', { timeout: 60_000 });
+  await expect(page.getByTestId('generation-status')).toContainText('Generated 2 variations', {
+    timeout: 60_000,
+  });
   for (const n of [1, 2]) {
     const card = page.getByRole('article', { name: `Variation ${n}` });
     const roll = card.getByRole('img', { name: `Variation ${n} piano roll` });
@@ -86,6 +99,9 @@ test('import jigs, train a sketch model for one short epoch, generate 2 variatio
   }
   console.log(`first notes after ${await page.getByTestId('first-notes-ms').textContent()}`);
   await page.screenshot({ path: testInfo.outputPath('generate-results.png'), fullPage: true });
+  await page
+    .getByRole('region', { name: 'Generated variations' })
+    .screenshot({ path: testInfo.outputPath('generate-variations.png') });
 
   const first = page.getByRole('article', { name: 'Variation 1' });
   await first.getByRole('button', { name: 'Keep' }).click();
@@ -103,4 +119,48 @@ test('import jigs, train a sketch model for one short epoch, generate 2 variatio
   expect(sequence.notes.length).toBeGreaterThan(0);
   expect(sequence.notes.length).toBe(shown);
   expect(errors).toEqual([]);
+});
+
+test('a standard model: time from clicking Generate to the first notes on screen', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(180_000);
+  await page.goto(host.url);
+  await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
+  if ((await page.getByRole('list', { name: 'Datasets' }).count()) === 0) {
+    await page.getByLabel('Files or folders to import').fill(JIGS);
+    await page.getByLabel('Codec').selectOption('abc');
+    await page.getByLabel('Name').fill('Jigs');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Imported “Jigs”' })).toBeVisible({
+      timeout: 90_000,
+    });
+  }
+  await section(page, 'Train');
+  const form = page.getByRole('form', { name: 'New model' });
+  await form.getByLabel('Model name').fill('Jigs standard');
+  await form.getByRole('radio', { name: /Standard/ }).check();
+  await form.getByLabel('Epochs').fill('1');
+  await form.getByLabel('Steps per epoch').fill('2');
+  await expect(page.getByTestId('epoch-estimate')).toContainText('2 steps', { timeout: 60_000 });
+  await form.getByRole('button', { name: 'Start training' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Training finished' })).toBeVisible({
+    timeout: 120_000,
+  });
+
+  await section(page, 'Generate');
+  const settings = page.getByRole('form', { name: 'Generation settings' });
+  await settings.getByLabel('Model').selectOption({ label: 'Jigs standard (abc, 1 ep.)' });
+  await settings.getByLabel('Variations').fill('2');
+  await settings.getByLabel('Length').fill('16bars');
+  await settings.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByTestId('first-notes-ms')).toBeVisible({ timeout: 30_000 });
+  const text = (await page.getByTestId('first-notes-ms').textContent()) ?? '';
+  const ms = Number(/(\d+) ms/.exec(text)?.[1]);
+  console.log(`standard model: first notes on screen ${ms} ms after clicking Generate`);
+  testInfo.annotations.push({ type: 'first notes ms (standard)', description: String(ms) });
+  expect(ms).toBeGreaterThan(0);
+  await expect(page.getByTestId('generation-status')).toContainText('Generated 2 variations', {
+    timeout: 60_000,
+  });
 });

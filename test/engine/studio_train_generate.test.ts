@@ -35,7 +35,11 @@ async function call<M extends Method>(method: M, payload: unknown): Promise<Resu
   return response.result as ResultOf<M>;
 }
 
-async function eventFor(event: EventName, jobId: string, timeoutMs = 90_000): Promise<Record<string, unknown>> {
+async function eventFor(
+  event: EventName,
+  jobId: string,
+  timeoutMs = 90_000,
+): Promise<Record<string, unknown>> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const hit = events.find((e) => e.event === event && e.payload.jobId === jobId);
@@ -75,13 +79,21 @@ describe('training and generation through the host core and the engine process',
     });
     const finished = await eventFor('training.finished', started.jobId, 120_000);
     expect(finished).toMatchObject({ outcome: 'done', modelId: started.modelId, saved: true });
-    const progress = events.filter((e) => e.event === 'training.progress' && e.payload.jobId === started.jobId);
+    const progress = events.filter(
+      (e) => e.event === 'training.progress' && e.payload.jobId === started.jobId,
+    );
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.some((e) => typeof e.payload.loss === 'number')).toBe(true);
 
     const { models } = await call('models.list', {});
     expect(models).toHaveLength(1);
-    expect(models[0]).toMatchObject({ id: started.modelId, name: 'Jigs sketch', codec: 'abc', dataset: 'jigs', epochs: 1 });
+    expect(models[0]).toMatchObject({
+      id: started.modelId,
+      name: 'Jigs sketch',
+      codec: 'abc',
+      dataset: 'jigs',
+      epochs: 1,
+    });
     const renamed = await call('models.rename', { id: started.modelId, name: 'Jigs renamed' });
     expect(renamed.name).toBe('Jigs renamed');
 
@@ -99,14 +111,97 @@ describe('training and generation through the host core and the engine process',
     const variations = done.variations as Array<{ sequence: { notes: unknown[] }; abc: string | null }>;
     expect(variations).toHaveLength(2);
     expect(variations[0].abc).toMatch(/^X:/m);
-    expect(events.some((e) => e.event === 'generation.event' && e.payload.jobId === generation.jobId)).toBe(true);
+    expect(events.some((e) => e.event === 'generation.event' && e.payload.jobId === generation.jobId)).toBe(
+      true,
+    );
 
-    const exported = await call('generation.export', { jobId: generation.jobId, variation: 0, format: 'mid' });
+    const exported = await call('generation.export', {
+      jobId: generation.jobId,
+      variation: 0,
+      format: 'mid',
+    });
     expect(exported.path.startsWith(path.join(dataDir, 'exports'))).toBe(true);
     const midi = midiToNoteSequence(new Uint8Array(readFileSync(exported.path)));
     expect(midi.notes.length).toBe(variations[0].sequence.notes.length);
 
+    // A seed file and a key constraint; the seed's notes come first in the result.
+    const seeded = await call('generation.start', {
+      modelId: started.modelId,
+      seed: { kind: 'file', path: sharedData('nottingham', 'ABC_cleaned', 'jigs.abc') },
+      temperature: 0.8,
+      topK: 20,
+      topP: 1,
+      length: '4bars',
+      variations: 1,
+      key: 'D major',
+      randomSeed: 1,
+    });
+    const seededDone = await eventFor('generation.finished', seeded.jobId, 60_000);
+    expect(seededDone.outcome, String(seededDone.message)).toBe('done');
+
+    // A bad seed path fails with a clear message, and the engine goes on.
+    const bad = await call('generation.start', {
+      modelId: started.modelId,
+      seed: { kind: 'file', path: '/no/such/seed.mid' },
+      temperature: 1,
+      topK: 0,
+      topP: 1,
+      length: '50t',
+      variations: 1,
+    });
+    const badDone = await eventFor('generation.finished', bad.jobId, 30_000);
+    expect(badDone).toMatchObject({ outcome: 'failed', variations: [] });
+    expect(String(badDone.message)).toMatch(/seed\.mid/);
+
     expect(await call('models.remove', { id: started.modelId })).toEqual({ removed: true });
     expect((await call('models.list', {})).models).toEqual([]);
   }, 240_000);
+
+  it('pauses, resumes and stops a run; the stopped model keeps a checkpoint; busy models refuse deletion', async () => {
+    const { datasets } = await call('datasets.list', {});
+    const datasetId = datasets[0].id;
+    const started = await call('training.start', {
+      datasetId,
+      name: 'To stop',
+      architecture: { kind: 'custom', layers: 1, units: 64, dropout: 0 },
+      epochs: 50,
+      batchSize: 8,
+    });
+    const running = async (): Promise<Record<string, unknown>> => {
+      const end = Date.now() + 60_000;
+      for (;;) {
+        const hit = events.find(
+          (e) =>
+            e.event === 'training.progress' &&
+            e.payload.jobId === started.jobId &&
+            e.payload.state === 'running' &&
+            Number(e.payload.step) > 0,
+        );
+        if (hit) return hit.payload;
+        if (Date.now() > end) throw new Error('the run never got going');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await running();
+    const removal = await dispatch(core.handlers, 'models.remove', { id: started.modelId });
+    expect(removal).toMatchObject({ ok: false, error: { code: 'busy' } });
+
+    expect(await call('training.pause', { jobId: started.jobId })).toEqual({ ok: true });
+    const active = await call('training.active', {});
+    expect(active.jobs.map((job) => job.state)).toEqual(['paused']);
+    // The step that was running when Pause came may still report (progress comes every 1-2 s).
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const pausedAt = (await call('training.active', {})).jobs[0].step;
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect((await call('training.active', {})).jobs[0].step).toBe(pausedAt);
+
+    expect(await call('training.resume', { jobId: started.jobId })).toEqual({ ok: true });
+    expect(await call('training.stop', { jobId: started.jobId })).toEqual({ ok: true });
+    const finished = await eventFor('training.finished', started.jobId, 60_000);
+    expect(finished).toMatchObject({ outcome: 'stopped', saved: true });
+    expect(await call('training.pause', { jobId: started.jobId })).toEqual({ ok: false });
+    const model = await call('models.get', { id: started.modelId });
+    expect(model.name).toBe('To stop');
+    expect(model.training).toBe(false);
+  }, 120_000);
 });

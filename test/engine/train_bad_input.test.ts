@@ -62,7 +62,9 @@ describe('training and evaluation: bad input gives clear errors, never a crash',
     const folder = path.join(dir, 'resume-broken');
     await trainModel(tiny([abc], folder));
     await truncate(path.join(folder, 'checkpoint', 'weights.bin'), 10);
-    await expect(resumeTraining(folder).done).rejects.toThrow(/checkpoint[/\\]weights\.bin: .*not a whole number of floats/);
+    await expect(resumeTraining(folder).done).rejects.toThrow(
+      /checkpoint[/\\]weights\.bin: .*not a whole number of floats/,
+    );
     await rm(path.join(folder, 'checkpoint'), { recursive: true });
     await expect(resumeTraining(folder).done).rejects.toThrow(/no training checkpoint found, cannot resume/);
     await writeFile(path.join(folder, 'meta.json'), '{"name": 3');
@@ -73,26 +75,37 @@ describe('training and evaluation: bad input gives clear errors, never a crash',
     const empty = path.join(dir, 'empty');
     await mkdir(empty);
     await writeFile(path.join(empty, 'nothing.abc'), '% no tunes here\n');
-    await expect(trainModel(tiny([empty], path.join(dir, 'out-empty')))).rejects.toThrow(/No music found in .*nothing to train on/);
+    await expect(trainModel(tiny([empty], path.join(dir, 'out-empty')))).rejects.toThrow(
+      /No music found in .*nothing to train on/,
+    );
     const run = startTrainingProcess({ kind: 'train', options: tiny([empty], path.join(dir, 'out-empty2')) });
     await expect(run.done).rejects.toThrow(/No music found/);
   });
 
   it('bad hyper-parameters are refused before anything is written', async () => {
-    await expect(trainModel({ ...tiny([abc], path.join(dir, 'x')), seqLen: 0 })).rejects.toThrow(/Sequence length must be/);
-    await expect(trainModel({ ...tiny([abc], path.join(dir, 'x')), learningRate: -1 })).rejects.toThrow(/Learning rate/);
-    await expect(trainModel({ ...tiny([abc], path.join(dir, 'x')), seqLen: 4000 })).rejects.toThrow(/fewer than one window/);
+    await expect(trainModel({ ...tiny([abc], path.join(dir, 'x')), seqLen: 0 })).rejects.toThrow(
+      /Sequence length must be/,
+    );
+    await expect(trainModel({ ...tiny([abc], path.join(dir, 'x')), learningRate: -1 })).rejects.toThrow(
+      /Learning rate/,
+    );
+    await expect(trainModel({ ...tiny([abc], path.join(dir, 'x')), seqLen: 4000 })).rejects.toThrow(
+      /fewer than one window/,
+    );
     expect(existsSync(path.join(dir, 'x'))).toBe(false);
   });
 
-  it.skipIf(!HAS_SHARED_DATA)('eval on music with tokens outside the vocabulary counts and skips them', async () => {
-    // The model knows the 16 tokens of the synthetic tune; the Nottingham jigs use many more.
-    const jigs = sharedData('nottingham', 'ABC_cleaned', 'jigs.abc');
-    const result = await evaluateModel(model, [jigs], { backend: 'wasm', cache: false, maxWindows: 16 });
-    expect(result.unknownTokens).toBeGreaterThan(1000);
-    expect(result.tokens).toBeGreaterThan(0);
-    expect(Number.isFinite(result.nllPerToken)).toBe(true);
-    const meta = JSON.parse(await readFile(path.join(model, 'meta.json'), 'utf8'));
-    expect(meta.vocabSize).toBeLessThan(30);
-  });
+  it.skipIf(!HAS_SHARED_DATA)(
+    'eval on music with tokens outside the vocabulary counts and skips them',
+    async () => {
+      // The model knows the 16 tokens of the synthetic tune; the Nottingham jigs use many more.
+      const jigs = sharedData('nottingham', 'ABC_cleaned', 'jigs.abc');
+      const result = await evaluateModel(model, [jigs], { backend: 'wasm', cache: false, maxWindows: 16 });
+      expect(result.unknownTokens).toBeGreaterThan(1000);
+      expect(result.tokens).toBeGreaterThan(0);
+      expect(Number.isFinite(result.nllPerToken)).toBe(true);
+      const meta = JSON.parse(await readFile(path.join(model, 'meta.json'), 'utf8'));
+      expect(meta.vocabSize).toBeLessThan(30);
+    },
+  );
 });

@@ -61,17 +61,24 @@ describe('training checkpoints (wasm)', () => {
     const second = await resumeTraining(out).done;
     expect(second).toMatchObject({ status: 'completed', epochs: 2, step: 20 });
     expect((await checkpointWeights(out)).equals(await checkpointWeights(straight))).toBe(true);
-    expect((await readFile(path.join(out, 'checkpoint', 'optimizer.bin'))).equals(
-      await readFile(path.join(straight, 'checkpoint', 'optimizer.bin')),
-    )).toBe(true);
+    expect(
+      (await readFile(path.join(out, 'checkpoint', 'optimizer.bin'))).equals(
+        await readFile(path.join(straight, 'checkpoint', 'optimizer.bin')),
+      ),
+    ).toBe(true);
     const a = (await readCheckpoint(straight))!.state;
     const b = (await readCheckpoint(out))!.state;
     // Timing figures differ; the learning curve and the random streams must not.
-    const curve = (h: typeof a.history) => h.map(({ epoch, step, loss, valLoss, valAccuracy }) => [epoch, step, loss, valLoss, valAccuracy]);
+    const curve = (h: typeof a.history) =>
+      h.map(({ epoch, step, loss, valLoss, valAccuracy }) => [epoch, step, loss, valLoss, valAccuracy]);
     expect(curve(b.history)).toEqual(curve(a.history));
     expect(b.samplerRng).toEqual(a.samplerRng);
     expect(b.dropoutRng).toEqual(a.dropoutRng);
-    expect((await readFile(path.join(out, 'weights.bin'))).equals(await readFile(path.join(straight, 'weights.bin')))).toBe(true);
+    expect(
+      (await readFile(path.join(out, 'weights.bin'))).equals(
+        await readFile(path.join(straight, 'weights.bin')),
+      ),
+    ).toBe(true);
   });
 
   it('a stop in the middle of an epoch writes a checkpoint there, and resuming trains nothing twice', async () => {
@@ -85,11 +92,15 @@ describe('training checkpoints (wasm)', () => {
     });
     expect(await first.done).toMatchObject({ status: 'stopped', epochs: 1, step: 13 });
     expect((await readCheckpoint(out))!.state).toMatchObject({ step: 13, epoch: 1, stepInEpoch: 3 });
-    const second = resumeTraining(out, { progressIntervalMs: 0 }, {
-      onProgress: (p) => {
-        if (p.phase === 'training' && p.loss !== null) steps.push(p.step);
+    const second = resumeTraining(
+      out,
+      { progressIntervalMs: 0 },
+      {
+        onProgress: (p) => {
+          if (p.phase === 'training' && p.loss !== null) steps.push(p.step);
+        },
       },
-    });
+    );
     expect(await second.done).toMatchObject({ status: 'completed', step: 20 });
     // Each step reported once across the two sessions.
     expect(steps).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));

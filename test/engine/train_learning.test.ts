@@ -1,9 +1,11 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseModelMeta } from '../../src/main/engine/model/meta.ts';
 import { loadModel } from '../../src/main/engine/model/serialize.ts';
 import { evaluateModel, startTraining, type TrainProgress } from '../../src/main/engine/train/index.ts';
+import { HAS_SHARED_DATA, sharedData } from '../helpers/data.ts';
 import { tempDir, writeSyntheticAbc } from '../helpers/train_fixtures.ts';
 
 describe('training on a synthetic tune book (wasm)', () => {
@@ -20,6 +22,7 @@ describe('training on a synthetic tune book (wasm)', () => {
   it('learns the repeated phrase, writes a complete model folder, and pauses/resumes on request', async () => {
     const outDir = path.join(dir, 'model');
     const events: TrainProgress[] = [];
+    const tensorsAfterEpoch: number[] = [];
     let paused = false;
     const handle = startTraining(
       {
@@ -38,6 +41,7 @@ describe('training on a synthetic tune book (wasm)', () => {
         progressIntervalMs: 0,
       },
       {
+        onEpoch: () => tensorsAfterEpoch.push(tf.memory().numTensors),
         onProgress: (p) => {
           events.push(p);
           if (p.phase === 'training' && p.step === 5 && !paused) {
@@ -59,10 +63,14 @@ describe('training on a synthetic tune book (wasm)', () => {
     expect(last.valPerplexity).toBeCloseTo(Math.exp(last.valLoss!), 6);
     expect(result.bestValLoss).toBe(Math.min(...result.history.map((h) => h.valLoss!)));
     expect(result.mainWeights).toBe('best');
+    // Nothing leaks from epoch to epoch (steps, validation, checkpoints).
+    expect(new Set(tensorsAfterEpoch).size).toBe(1);
     // Progress: every step reported here (interval 0), with the figures the CLI prints; one paused event.
     const training = events.filter((e) => e.phase === 'training' && e.loss !== null);
     expect(training.length).toBeGreaterThanOrEqual(result.step);
-    expect(training.every((e) => e.tokensPerSec > 0 && e.backend === 'wasm' && e.etaSeconds !== null)).toBe(true);
+    expect(training.every((e) => e.tokensPerSec > 0 && e.backend === 'wasm' && e.etaSeconds !== null)).toBe(
+      true,
+    );
     expect(events.some((e) => e.phase === 'paused' && e.step === 5)).toBe(true);
     expect(events.at(-1)!.phase).toBe('done');
 
@@ -82,4 +90,44 @@ describe('training on a synthetic tune book (wasm)', () => {
     expect(evaluation.nllPerToken).toBeCloseTo(meta.bestValLoss!, 5);
     expect(evaluation.unknownTokens).toBe(0);
   });
+
+  it.skipIf(!HAS_SHARED_DATA)(
+    'early stopping on validation loss keeps the best epoch as the main weights (Nottingham jigs)',
+    async () => {
+      const jigs = sharedData('nottingham', 'ABC_original', 'jigs.abc');
+      const outDir = path.join(dir, 'early');
+      // A tiny model at a high rate on real data: its validation loss turns up after a few epochs
+      // (measured: 3.264, 2.906, 2.895, 2.911 -> stopped after epoch 4 with patience 1).
+      const result = await startTraining({
+        paths: [jigs],
+        codec: 'abc',
+        outDir,
+        architecture: { layers: [32], dropout: 0 },
+        seqLen: 32,
+        batchSize: 8,
+        epochs: 12,
+        stepsPerEpoch: 3,
+        learningRate: 0.05,
+        warmupSteps: 1,
+        transpose: 0,
+        seed: 3,
+        backend: 'wasm',
+        cache: false,
+        earlyStoppingPatience: 1,
+        maxValidationWindows: 8,
+      }).done;
+      expect(result.status).toBe('early-stopped');
+      expect(result.epochs).toBeLessThan(12);
+      const losses = result.history.map((h) => h.valLoss!);
+      expect(losses.at(-1)!).toBeGreaterThanOrEqual(result.bestValLoss!);
+      expect(result.bestValLoss).toBe(Math.min(...losses));
+      // The folder's weights are the best epoch's, not the last one's.
+      const evaluation = await evaluateModel(outDir, [jigs], {
+        backend: 'wasm',
+        cache: false,
+        maxWindows: 8,
+      });
+      expect(evaluation.nllPerToken).toBeCloseTo(result.bestValLoss!, 5);
+    },
+  );
 });

@@ -11,7 +11,9 @@ export function syntheticAbc(count = 40): string {
   const tunes: string[] = [];
   for (let i = 1; i <= count; i++) {
     tunes.push(
-      [`X:${i}`, `T:Synthetic ${i}`, 'M:6/8', 'L:1/8', 'K:G', '|:GAB cde|dcB AGF|GAB cde|d3 G3:|', ''].join('\n'),
+      [`X:${i}`, `T:Synthetic ${i}`, 'M:6/8', 'L:1/8', 'K:G', '|:GAB cde|dcB AGF|GAB cde|d3 G3:|', ''].join(
+        '\n',
+      ),
     );
   }
   return tunes.join('\n');

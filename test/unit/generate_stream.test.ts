@@ -84,6 +84,17 @@ describe('streaming generation', () => {
     expect(seen).toHaveLength(50);
     expect(result.variations[0].tokens).toEqual(seen);
   });
+  it('overlapping runs on one generator do not disturb each other', async () => {
+    const options = { length: '1500t', rngSeed: 9, sliceMs: 1 } as const;
+    const [a, b] = await Promise.all([
+      generator.generate({ ...options, variations: 2 }),
+      generator.generate({ ...options, variations: 2, seedTokens: ['ON_70', 'SHIFT_10'] }),
+    ]);
+    const aloneA = await generator.generate({ ...options, variations: 2 });
+    const aloneB = await generator.generate({ ...options, variations: 2, seedTokens: ['ON_70', 'SHIFT_10'] });
+    expect(a.variations).toEqual(aloneA.variations);
+    expect(b.variations).toEqual(aloneB.variations);
+  });
 });
 
 describe('generation length', () => {
@@ -189,28 +200,32 @@ describe('StreamingDecoder', () => {
     const model = randomModel('performance', [32, 32], [], 8);
     const generator = new TokenGenerator(model);
     const seedTokens = ['ON_60', 'SHIFT_20', 'OFF_60'];
-    const decoder = new StreamingDecoder(model.codec, seedTokens, 2);
+    let decoder: StreamingDecoder | undefined;
     const counts: number[] = [];
     const result = await generator.generate({
       seedTokens,
+      // The prefix arrives before the first event, so a live view can decode from the start.
+      onPrimed: ({ prefix }) => (decoder = new StreamingDecoder(model.codec, prefix, 2)),
       length: '400t',
       variations: 2,
       rngSeed: 5,
       pitchRange: [50, 70],
       onEvent: (event) => {
-        decoder.add(event);
+        decoder?.add(event);
         if (event.variation === 0 && event.index % 100 === 99)
-          counts.push(decoder.decode(0).full.sequence.notes.length);
+          counts.push(decoder?.decode(0).full.sequence.notes.length ?? -1);
       },
     });
+    const live: StreamingDecoder | undefined = decoder;
+    if (!live) throw new Error('onPrimed was not called');
     expect(counts).toHaveLength(4);
     expect(counts[3]).toBeGreaterThan(counts[0]);
     for (const v of [0, 1]) {
-      expect(decoder.tokensOf(v)).toEqual(result.variations[v].tokens);
-      expect(decoder.decode(v).full.sequence).toEqual(
+      expect(live.tokensOf(v)).toEqual(result.variations[v].tokens);
+      expect(live.decode(v).full.sequence).toEqual(
         decodeVariation(model.codec, result.variations[v]).full.sequence,
       );
     }
-    expect(() => decoder.add({ variation: 0, index: 7, token: 'ON_60' })).toThrow(/expected token 400/);
+    expect(() => live.add({ variation: 0, index: 7, token: 'ON_60' })).toThrow(/expected token 400/);
   });
 });

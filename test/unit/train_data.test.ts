@@ -9,7 +9,8 @@ import { evaluationWindows, WindowSampler } from '../../src/main/engine/train/wi
 /** A short performance piece: a C major scale, each note 0.25 s. */
 function scale(): string[] {
   const tokens: string[] = [];
-  for (const pitch of [60, 62, 64, 65, 67, 69, 71, 72]) tokens.push('VEL_20', `ON_${pitch}`, 'SHIFT_25', `OFF_${pitch}`);
+  for (const pitch of [60, 62, 64, 65, 67, 69, 71, 72])
+    tokens.push('VEL_20', `ON_${pitch}`, 'SHIFT_25', `OFF_${pitch}`);
   return tokens;
 }
 
@@ -32,7 +33,10 @@ describe('training data and windows', () => {
     expect(data.streams.map((s) => s.shift)).toEqual([0, -1, 1, -2, 2]);
     for (const s of [-2, -1, 1, 2]) {
       const moved = codec.transpose(tune, s)!;
-      expect(moved.every((token) => data.vocabulary.has(token)), `shift ${s}`).toBe(true);
+      expect(
+        moved.every((token) => data.vocabulary.has(token)),
+        `shift ${s}`,
+      ).toBe(true);
     }
     expect(data.vocabulary.has('K:Amaj')).toBe(true);
     expect(data.trainTokens).toBe(tune.length);
@@ -46,7 +50,13 @@ describe('training data and windows', () => {
   it('cuts validation at unknown tokens and covers every known target once', () => {
     const codec = createCodec('abc');
     const vocab = new Vocabulary('abc', codec.version, ['<s>', '</s>', 'a', 'b']);
-    const data = prepareTrainingData(codec, [['<s>', 'a', 'b', '</s>']], [['a', 'b', 'a', 'X', 'b', 'a', 'b', 'Y', 'a']], 0, vocab);
+    const data = prepareTrainingData(
+      codec,
+      [['<s>', 'a', 'b', '</s>']],
+      [['a', 'b', 'a', 'X', 'b', 'a', 'b', 'Y', 'a']],
+      0,
+      vocab,
+    );
     expect(data.unknownValidationTokens).toBe(2);
     expect(data.validation.map((s) => [...s])).toEqual([
       [2, 3, 2],
@@ -70,12 +80,18 @@ describe('training data and windows', () => {
     sampler.nextBatch(4);
     const state = rng.getState();
     const a = sampler.nextBatch(4);
-    const replay = new WindowSampler(data.streams, 12, Rng.fromState(state), { amount: 0.1, vocabulary: data.vocabulary });
+    const replay = new WindowSampler(data.streams, 12, Rng.fromState(state), {
+      amount: 0.1,
+      vocabulary: data.vocabulary,
+    });
     const b = replay.nextBatch(4);
     expect([...b.inputs]).toEqual([...a.inputs]);
     expect([...b.targets]).toEqual([...a.targets]);
     // Targets are the inputs shifted by one token.
-    for (let w = 0; w < 4; w++) expect([...a.targets.subarray(w * 12, w * 12 + 11)]).toEqual([...a.inputs.subarray(w * 12 + 1, w * 12 + 12)]);
+    for (let w = 0; w < 4; w++)
+      expect([...a.targets.subarray(w * 12, w * 12 + 11)]).toEqual([
+        ...a.inputs.subarray(w * 12 + 1, w * 12 + 12),
+      ]);
     const pitches = new Set(data.vocabulary.decode(a.inputs).filter((t) => t.startsWith('ON_')));
     expect(pitches.size).toBeGreaterThan(1);
     expect(() => new WindowSampler(data.streams, 500, new Rng(1))).toThrow(/fewer than one window/);

@@ -19,7 +19,7 @@ interface EvalCliOptions {
 export function evalCommand(): Command {
   return new Command('eval')
     .description(
-      "Evaluate a model on the validation split of files or folders: NLL per token (natural log), perplexity, accuracy",
+      'Evaluate a model on the validation split of files or folders: NLL per token (natural log), perplexity, accuracy',
     )
     .argument('<paths...>', 'files or folders (.mid, .midi, .abc)')
     .requiredOption('--model <dir>', 'model folder')

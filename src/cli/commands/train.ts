@@ -84,9 +84,21 @@ export function trainCommand(): Command {
     .option('--clip <x>', 'gradient clipping norm (default 5, 0 = off)', parseNonNegative)
     .option('--steps-per-epoch <n>', 'cap on steps per epoch', parsePositiveInt)
     .option('--rng-seed <n>', 'random seed (default 0)', parseNonNegativeInt)
-    .option('--transpose <n>', 'transposition augmentation range in semitones (default 3, 0 = off)', parseNonNegativeInt)
-    .option('--stretch <x>', 'time-stretch augmentation for performance, 1 +- x (default 0.05)', parseNonNegative)
-    .option('--checkpoint-minutes <x>', 'minutes between checkpoints within an epoch (default 5)', parseNonNegative)
+    .option(
+      '--transpose <n>',
+      'transposition augmentation range in semitones (default 3, 0 = off)',
+      parseNonNegativeInt,
+    )
+    .option(
+      '--stretch <x>',
+      'time-stretch augmentation for performance, 1 +- x (default 0.05)',
+      parseNonNegative,
+    )
+    .option(
+      '--checkpoint-minutes <x>',
+      'minutes between checkpoints within an epoch (default 5)',
+      parseNonNegative,
+    )
     .option('--early-stopping <n>', 'stop after n epochs without a better validation loss', parsePositiveInt)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend to start from').choices(BACKEND_NAMES))
     .option('--cache-dir <dir>', 'token cache folder')
@@ -120,7 +132,11 @@ export function trainCommand(): Command {
       try {
         if (options.layers !== undefined || options.units !== undefined) {
           if (options.preset) throw new Error('--preset cannot be combined with --layers/--units');
-          train.architecture = customArchitecture(options.layers ?? 2, options.units ?? 256, options.dropout ?? 0.2);
+          train.architecture = customArchitecture(
+            options.layers ?? 2,
+            options.units ?? 256,
+            options.dropout ?? 0.2,
+          );
         } else if (options.dropout !== undefined) {
           throw new Error('--dropout needs --layers/--units (presets fix their dropout)');
         }
@@ -130,7 +146,10 @@ export function trainCommand(): Command {
       } catch (error) {
         command.error(`error: ${(error as Error).message}`, { exitCode: 2 });
       }
-      await runTrainingJob({ kind: 'train', options: train }, { json: options.json, inProcess: options.inProcess });
+      await runTrainingJob(
+        { kind: 'train', options: train },
+        { json: options.json, inProcess: options.inProcess },
+      );
     });
 }
 
@@ -232,7 +251,7 @@ function barView(): View {
         {
           stream: process.stderr,
           format:
-            'Epoch {epoch}/{epochs} {bar} {value}/{total} | loss {loss} | val {valLoss} | {tps} tok/s | ETA {eta} | {backend} {note}',
+            'Epoch {epoch}/{epochs} {bar} {value}/{total} | loss {loss} | val {valLoss} | {tps} tok/s | ETA {timeLeft} | {backend} {note}',
           hideCursor: true,
           clearOnComplete: false,
         },
@@ -254,7 +273,7 @@ function barView(): View {
       loss: fixed(lastLoss),
       valLoss: fixed(p.valLoss),
       tps: Math.round(p.tokensPerSec),
-      eta: p.etaSeconds === null ? '-' : formatDuration(p.etaSeconds),
+      timeLeft: p.etaSeconds === null ? '-' : formatDuration(p.etaSeconds),
       backend: p.backend,
       note: p.phase === 'training' ? '' : (p.message ?? p.phase),
     };
@@ -280,7 +299,8 @@ function barView(): View {
     finish: (result) => {
       if (started) bar?.stop();
       const s = summary(result);
-      const resumeHint = result.status === 'stopped' ? ` (continue with: continuo resume ${result.modelDir})` : '';
+      const resumeHint =
+        result.status === 'stopped' ? ` (continue with: continuo resume ${result.modelDir})` : '';
       process.stdout.write(
         `${result.status}${resumeHint}: ${result.epochs} epoch(s), ${result.step} steps, ` +
           `val loss ${fixed(s.valLoss as number | null)}, best ${fixed(result.bestValLoss)} -> ${result.modelDir} ` +

@@ -14,11 +14,16 @@ export async function openPathsDialog({ kind }: ParsedPayloadOf<'dialog.openPath
 }
 
 /** The native save dialog for an exported variation; resolves with undefined when cancelled. */
-export async function saveExportDialog(suggestedName: string, format: 'mid' | 'abc'): Promise<string | undefined> {
+export async function saveExportDialog(
+  suggestedName: string,
+  format: 'mid' | 'abc',
+): Promise<string | undefined> {
   const options: SaveDialogOptions = {
     title: 'Export generated music',
     defaultPath: suggestedName,
-    filters: [format === 'mid' ? { name: 'MIDI', extensions: ['mid'] } : { name: 'ABC', extensions: ['abc'] }],
+    filters: [
+      format === 'mid' ? { name: 'MIDI', extensions: ['mid'] } : { name: 'ABC', extensions: ['abc'] },
+    ],
   };
   const window = BrowserWindow.getFocusedWindow();
   const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);

@@ -101,7 +101,10 @@ export class GenerationService {
     const job = this.jobs.get(payload.jobId);
     const variation = job?.variations?.find((v) => v.variation === payload.variation);
     if (!job || !variation) {
-      throw new IpcError({ code: 'not_found', message: 'That generated variation is not (or no longer) here' });
+      throw new IpcError({
+        code: 'not_found',
+        message: 'That generated variation is not (or no longer) here',
+      });
     }
     const title = `${job.modelName} ${payload.variation + 1}`;
     const data =
@@ -118,13 +121,15 @@ export class GenerationService {
     file = path.resolve(file ?? path.join(this.target.exportsDir, fileName));
     await writeFileAtomic(file, data);
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-    const url = inExports && this.target.downloadUrl ? this.target.downloadUrl(path.basename(file)) : undefined;
+    const url =
+      inExports && this.target.downloadUrl ? this.target.downloadUrl(path.basename(file)) : undefined;
     return { path: file, bytes, ...(url ? { downloadUrl: url } : {}) };
   }
 
   private trim(): void {
     const finished = [...this.jobs].filter(([, job]) => job.variations);
-    for (const [jobId] of finished.slice(0, Math.max(0, finished.length - KEPT_RESULTS))) this.jobs.delete(jobId);
+    for (const [jobId] of finished.slice(0, Math.max(0, finished.length - KEPT_RESULTS)))
+      this.jobs.delete(jobId);
   }
 }
 

@@ -65,7 +65,11 @@ export async function startStudioCore(options: StudioCoreOptions): Promise<Studi
   );
   const datasets = new DatasetService(engine, store, layout.tokenCache, broadcast);
   const modelStore = new ModelStore(layout.models, (folder, reason) =>
-    broadcast('app.log', { level: 'warning', source: 'host', message: `Skipped unreadable model ${folder}: ${reason}` }),
+    broadcast('app.log', {
+      level: 'warning',
+      source: 'host',
+      message: `Skipped unreadable model ${folder}: ${reason}`,
+    }),
   );
   const training = new TrainingService(engine, datasets, modelStore, layout.tokenCache, broadcast);
   const models = new ModelsService(modelStore, datasets, training);

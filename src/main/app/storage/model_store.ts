@@ -46,7 +46,9 @@ export class ModelStore {
     );
     return models
       .filter((model): model is StoredModel => model !== undefined)
-      .sort((a, b) => (a.meta.createdAt < b.meta.createdAt ? 1 : a.meta.createdAt > b.meta.createdAt ? -1 : 0));
+      .sort((a, b) =>
+        a.meta.createdAt < b.meta.createdAt ? 1 : a.meta.createdAt > b.meta.createdAt ? -1 : 0,
+      );
   }
 
   /** One model, or undefined when it does not exist or cannot be read. */
@@ -90,7 +92,8 @@ export class ModelStore {
       meta = parseModelMeta(JSON.parse(await readFile(file, 'utf8')), file);
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-      if (!quiet && !missing) this.onBadModel(folder, error instanceof Error ? error.message.slice(0, 300) : String(error));
+      if (!quiet && !missing)
+        this.onBadModel(folder, error instanceof Error ? error.message.slice(0, 300) : String(error));
       return undefined;
     }
     let sizeBytes = 0;

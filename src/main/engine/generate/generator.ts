@@ -51,10 +51,14 @@ export interface GenerateOptions {
   pitchRange?: readonly [number, number];
   /** Seed of the random streams; default: a random one (returned in the result). */
   rngSeed?: number | string;
-  /** ABC without a seed: header values (default: the model's most likely ones). */
+  /** ABC without a seed: the meter, e.g. "6/8" (default: the model's most likely one). */
   meter?: string;
+  /** ABC without a seed: the unit note length, e.g. "1/8" (default: the model's choice). */
   unit?: string;
+  /** ABC without a seed: the key, e.g. "G" or "Ador" (default: the model's choice; `key` overrides it). */
   abcKey?: string;
+  /** Called once after priming, before the first event: the prefix every variation's music starts with. */
+  onPrimed?: (primed: { prefix: Token[]; promptTokens: number }) => void;
   /** Receives each token as it is sampled. */
   onEvent?: (event: GenerationEvent) => void;
   /** Stops the run; the result keeps what was generated. */
@@ -147,8 +151,8 @@ function checkOptions(options: GenerateOptions): void {
 
 /** Generation over one model; keeps a batch-1 stepper between runs. */
 export class TokenGenerator {
-  /** Steppers by batch size and kernel choice ("8:simd"), built on first use. */
-  private readonly steppers = new Map<string, LstmStepper>();
+  /** Idle steppers by batch size and kernel choice ("8:simd"); a run takes one and gives it back. */
+  private readonly idle = new Map<string, LstmStepper[]>();
 
   constructor(readonly model: GenerationModel) {
     if (model.vocabulary.size !== model.config.vocabSize) {
@@ -158,22 +162,26 @@ export class TokenGenerator {
     }
   }
 
-  private stepper(batch: number, simd: boolean): LstmStepper {
-    const key = `${batch}:${simd ? 'simd' : 'js'}`;
-    let stepper = this.steppers.get(key);
-    if (!stepper) {
-      stepper = new LstmStepper(this.model.config, this.model.weights, batch, { simd });
-      this.steppers.set(key, stepper);
-    }
-    return stepper;
+  /** A stepper no other run is using (runs may overlap: each owns its states). */
+  private acquire(batch: number, simd: boolean): LstmStepper {
+    const stepper = this.idle.get(`${batch}:${simd}`)?.pop();
+    return stepper ?? new LstmStepper(this.model.config, this.model.weights, batch, { simd });
+  }
+
+  private release(stepper: LstmStepper, simd: boolean): void {
+    const key = `${stepper.batch}:${simd}`;
+    const list = this.idle.get(key) ?? [];
+    list.push(stepper);
+    this.idle.set(key, list);
   }
 
   /**
    * Feeds the prompt for these options into a fresh batch-1 state, choosing ABC header tokens
    * the options leave open; returns the state and the logits for the first generated token.
    */
-  prime(options: GenerateOptions = {}, forcedKeyToken: Token | null = null): PrimedState {
+  prime(options: GenerateOptions = {}): PrimedState {
     const { codec, vocabulary } = this.model;
+    const forcedKeyToken = options.key !== undefined ? this.mask(options).abcKeyToken : null;
     const seedTokens = options.seed
       ? encodeSeed(codec, options.seed, vocabulary)
       : options.seedTokens
@@ -189,7 +197,22 @@ export class TokenGenerator {
       abcKey: options.abcKey,
       forcedKeyToken,
     });
-    const stepper = this.stepper(1, options.simd !== false);
+    const simd = options.simd !== false;
+    const stepper = this.acquire(1, simd);
+    try {
+      return this.feedPrompt(stepper, prompt.prime, prompt.header, prompt.primerLength);
+    } finally {
+      this.release(stepper, simd);
+    }
+  }
+
+  private feedPrompt(
+    stepper: LstmStepper,
+    prime: readonly Token[],
+    header: readonly HeaderSlot[],
+    primerLength: number,
+  ): PrimedState {
+    const { vocabulary } = this.model;
     stepper.reset();
     const ids = new Int32Array(1);
     const fed: Token[] = [];
@@ -199,14 +222,9 @@ export class TokenGenerator {
       logits = stepper.step(ids);
       fed.push(token);
     };
-    prompt.prime.forEach(feed);
-    for (const slot of prompt.header) feed(this.chooseHeader(slot, logits));
-    return {
-      state: stepper.getState(),
-      logits: Float32Array.from(logits),
-      prompt: fed,
-      primerLength: prompt.primerLength,
-    };
+    prime.forEach(feed);
+    for (const slot of header) feed(this.chooseHeader(slot, logits));
+    return { state: stepper.getState(), logits: Float32Array.from(logits), prompt: fed, primerLength };
   }
 
   /** A header slot's token: given, or the candidate with the highest logit. */
@@ -245,12 +263,32 @@ export class TokenGenerator {
   /** Runs a generation; see the module comment. Rejects only for bad options, seeds or models. */
   async generate(options: GenerateOptions = {}): Promise<GenerationResult> {
     checkOptions(options);
-    const { codec, vocabulary } = this.model;
     const length =
       typeof options.length === 'string'
         ? parseLength(options.length)
-        : (options.length ?? { unit: 'tokens', value: 200 });
-    const variations = options.variations ?? 1;
+        : (options.length ?? { unit: 'tokens' as const, value: 200 });
+    const simd = options.simd !== false;
+    const primeStart = performance.now();
+    const primed = this.prime(options);
+    const primeMs = performance.now() - primeStart;
+    const stepper = this.acquire(options.variations ?? 1, simd);
+    try {
+      return await this.sampleLoop(stepper, primed, length, primeMs, options);
+    } finally {
+      this.release(stepper, simd);
+    }
+  }
+
+  /** Copies the primed state to every stream of `stepper` and samples until every stream stops. */
+  private async sampleLoop(
+    stepper: LstmStepper,
+    primed: PrimedState,
+    length: GenerationLength,
+    primeMs: number,
+    options: GenerateOptions,
+  ): Promise<GenerationResult> {
+    const { codec, vocabulary } = this.model;
+    const variations = stepper.batch;
     const firstVariation = options.firstVariation ?? 0;
     const rngSeed = options.rngSeed ?? Math.floor(Math.random() * 2 ** 31);
     const maxTokens = Math.min(
@@ -261,25 +299,17 @@ export class TokenGenerator {
       temperature: options.temperature ?? 1,
       topK: options.topK,
       topP: options.topP,
-      mask: undefined as Uint8Array | undefined,
+      mask: this.mask(options).mask,
     };
-    const { mask, abcKeyToken } = this.mask(options);
-    sample.mask = mask;
-    const simd = options.simd !== false;
-
-    const primeStart = performance.now();
-    const primed = this.prime(options, abcKeyToken);
-    const primeMs = performance.now() - primeStart;
     const prefix = primed.prompt.slice(primed.primerLength);
+    options.onPrimed?.({ prefix: [...prefix], promptTokens: primed.prompt.length });
     const time = timeContext(codec, primed.prompt, options.seed);
     const codecInfo = {
       name: codec.name,
       stepsPerQuarter: 'stepsPerQuarter' in codec ? Number(codec.stepsPerQuarter) : undefined,
       qpm: 'qpm' in codec ? Number(codec.qpm) : undefined,
     };
-
     const vocab = vocabulary.size;
-    const stepper = variations === 1 ? this.stepper(1, simd) : this.stepper(variations, simd);
     stepper.setState(variations === 1 ? primed.state : primed.state.map((s) => tile(s, variations)));
     let logits = variations === 1 ? primed.logits : tile(primed.logits, variations);
     const rngs = Array.from({ length: variations }, (_, v) => variationRng(rngSeed, firstVariation + v));
@@ -329,6 +359,7 @@ export class TokenGenerator {
         }
       }
       if (remaining === 0) break;
+      // Finished streams keep being fed their last token: cheaper than reshaping the batch.
       logits = stepper.step(next);
       if (performance.now() - sliceStart >= sliceMs) {
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -130,7 +130,10 @@ async function findCheckpointDir(modelDir: string): Promise<string | null> {
   if (await isFile(path.join(main, 'state.json'))) return main;
   // Killed between the two renames of a write: the previous checkpoint is still whole.
   const entries = await readdir(modelDir).catch(() => [] as string[]);
-  for (const name of entries.filter((n) => n.startsWith(`${CHECKPOINT_DIR}.old-`)).sort().reverse()) {
+  for (const name of entries
+    .filter((n) => n.startsWith(`${CHECKPOINT_DIR}.old-`))
+    .sort()
+    .reverse()) {
     const dir = path.join(modelDir, name);
     if (await isFile(path.join(dir, 'state.json'))) return dir;
   }
@@ -156,7 +159,8 @@ export async function cleanCheckpointLeftovers(modelDir: string): Promise<void> 
 }
 
 function floats(buffer: Buffer, where: string): Float32Array {
-  if (buffer.length % 4 !== 0) throw new Error(`${where}: size ${buffer.length} is not a whole number of floats`);
+  if (buffer.length % 4 !== 0)
+    throw new Error(`${where}: size ${buffer.length} is not a whole number of floats`);
   const out = new Float32Array(buffer.length / 4);
   new Uint8Array(out.buffer).set(buffer);
   return out;
@@ -212,7 +216,8 @@ export async function readCheckpoint(modelDir: string): Promise<Checkpoint | nul
       return shapes[name].reduce((a, b) => a * b, 1);
     });
     const total = sizes.reduce((a, b) => a + b, 0);
-    if (bin.length !== 2 * total) throw new Error(`${optimizerFile}: ${bin.length} floats, expected ${2 * total}`);
+    if (bin.length !== 2 * total)
+      throw new Error(`${optimizerFile}: ${bin.length} floats, expected ${2 * total}`);
     let m = 0;
     let v = total;
     optimizer = {

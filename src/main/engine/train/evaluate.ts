@@ -43,7 +43,8 @@ export async function evaluateModel(
       cacheDir: options.cacheDir,
       splitCsv: options.splitCsv,
     });
-    if (dataset.items.length === 0) throw new Error(`No music found in ${paths.join(', ')}: nothing to evaluate`);
+    if (dataset.items.length === 0)
+      throw new Error(`No music found in ${paths.join(', ')}: nothing to evaluate`);
     let split: EvalResult['split'] = 'validation';
     let lists = splitTokenLists(dataset, 'validation');
     if (lists.length === 0) {

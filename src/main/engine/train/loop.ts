@@ -66,12 +66,14 @@ export async function runTrainingLoop(
   const emit = (): void => {
     const secondsPerStep = sessionSteps > 0 ? trainSeconds / sessionSteps : null;
     const remaining = Math.max(0, totalSteps() - (state.epoch * state.stepsPerEpoch + state.stepInEpoch));
+    // After the last epoch, report it as full rather than as an empty next epoch.
+    const finished = state.epoch >= settings.epochs;
     const progress: TrainProgress = {
       phase,
-      epoch: Math.min(settings.epochs, state.epoch + 1),
+      epoch: finished ? settings.epochs : state.epoch + 1,
       epochs: settings.epochs,
       step: state.step,
-      stepInEpoch: state.stepInEpoch,
+      stepInEpoch: finished ? state.stepsPerEpoch : state.stepInEpoch,
       stepsPerEpoch: state.stepsPerEpoch,
       loss: sinceEventSteps > 0 ? sinceEventLoss / sinceEventSteps : null,
       valLoss: lastValLoss(),
@@ -185,7 +187,8 @@ export async function runTrainingLoop(
       valLoss: metrics ? metrics.nll : null,
       valAccuracy: metrics ? metrics.accuracy : null,
       valPerplexity: metrics ? metrics.perplexity : null,
-      tokensPerSec: state.epochSeconds > 0 ? Math.round((state.epochLossCount * tokensPerStep) / state.epochSeconds) : 0,
+      tokensPerSec:
+        state.epochSeconds > 0 ? Math.round((state.epochLossCount * tokensPerStep) / state.epochSeconds) : 0,
       seconds: state.epochSeconds + (performance.now() - validationStart) / 1000,
     };
     state.history.push(epochMetrics);
@@ -200,7 +203,8 @@ export async function runTrainingLoop(
       state.epochsSinceBest = 0;
     } else if (metrics) state.epochsSinceBest++;
     phase = 'checkpoint';
-    if (improved || metrics === null) await writeMainModel(ctx.modelDir, model.config, model.weightData(), metaNow(ctx));
+    if (improved || metrics === null)
+      await writeMainModel(ctx.modelDir, model.config, model.weightData(), metaNow(ctx));
     else await writeMeta(ctx.modelDir, metaNow(ctx));
     await saveCheckpoint();
     phase = 'training';

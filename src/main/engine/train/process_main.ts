@@ -48,7 +48,8 @@ process.on('message', (raw: unknown) => {
     if (stopAsked) handle.stop();
     handle.done.then(
       (result) => finish({ type: 'done', result }),
-      (error: unknown) => finish({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) =>
+        finish({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
     );
   } else if (message.type === 'pause') handle?.pause();
   else if (message.type === 'resume') handle?.resume();

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Codec } from '../codecs/codec.ts';
-import { createCodec } from '../codecs/registry.ts';
 import { Vocabulary } from '../codecs/vocabulary.ts';
 import { openDataset, splitTokenLists, type Dataset } from '../datasets/index.ts';
 import type { CodecSpec } from '../datasets/types.ts';
@@ -10,14 +9,31 @@ import { initBackend } from '../model/backend.ts';
 import { parseModelMeta, type DatasetFingerprint, type ModelMeta } from '../model/meta.ts';
 import { TokenModel } from '../model/token_model.ts';
 import { Rng } from '../random/rng.ts';
-import { CHECKPOINT_DIR, cleanCheckpointLeftovers, readCheckpoint, type CheckpointState } from './checkpoint.ts';
+import {
+  CHECKPOINT_DIR,
+  cleanCheckpointLeftovers,
+  readCheckpoint,
+  type CheckpointState,
+} from './checkpoint.ts';
 import { prepareTrainingData, type TrainingData } from './data.ts';
 import { RunControl } from './control.ts';
 import { runTrainingLoop, type LoopContext } from './loop.ts';
 import { assertWindowsFit } from './windows.ts';
 import { readAppVersion, writeMainModel } from './model_folder.ts';
-import { applyOverrides, codecSpecOf, resolveSettings, settingsFromMeta, type TrainSettings } from './settings.ts';
-import type { ResumeOverrides, TrainCallbacks, TrainingHandle, TrainModelOptions, TrainResult } from './types.ts';
+import {
+  applyOverrides,
+  codecSpecOf,
+  resolveSettings,
+  settingsFromMeta,
+  type TrainSettings,
+} from './settings.ts';
+import type {
+  ResumeOverrides,
+  TrainCallbacks,
+  TrainingHandle,
+  TrainModelOptions,
+  TrainResult,
+} from './types.ts';
 
 /**
  * In-process training sessions: a new run (`startTraining`) or the continuation of a stopped
@@ -46,14 +62,25 @@ export function resumeTraining(
   return control.handle(runResume(modelDir, overrides, callbacks, control));
 }
 
-async function runNew(options: TrainModelOptions, callbacks: TrainCallbacks, control: RunControl): Promise<TrainResult> {
+async function runNew(
+  options: TrainModelOptions,
+  callbacks: TrainCallbacks,
+  control: RunControl,
+): Promise<TrainResult> {
   const started = performance.now();
   const settings = resolveSettings(options);
   const codecSpec = codecSpecOf(options.codec);
   const modelDir = path.resolve(options.outDir);
   const backend = await initBackend(options.backend);
   if (backend.warning) callbacks.onLog?.(backend.warning);
-  const { dataset, data } = await loadData(options.paths, codecSpec, settings, options.cacheDir, callbacks, backend.name);
+  const { dataset, data } = await loadData(
+    options.paths,
+    codecSpec,
+    settings,
+    options.cacheDir,
+    callbacks,
+    backend.name,
+  );
   const codec = dataset.codec;
   assertWindowsFit(data.streams, settings.seqLen);
   const config = { vocabSize: data.vocabulary.size, ...settings.architecture };
@@ -151,7 +178,9 @@ async function runResume(
     vocabulary,
   );
   if (dataset.codec.cacheKey !== meta.codec.cacheKey)
-    callbacks.onLog?.(`The ${meta.codec.name} codec changed since this model was trained (${meta.codec.cacheKey})`);
+    callbacks.onLog?.(
+      `The ${meta.codec.name} codec changed since this model was trained (${meta.codec.cacheKey})`,
+    );
   const now = fingerprint(meta.dataset.paths, dataset, data);
   if (now.hash !== meta.dataset.hash)
     callbacks.onLog?.('The dataset changed since this run started: training goes on with the current files');
@@ -230,7 +259,8 @@ async function loadData(
     callbacks.onLog?.(
       `${dataset.errors.length} file(s) or tune(s) did not import, e.g. ${dataset.errors[0].file}: ${dataset.errors[0].reason}`,
     );
-  if (dataset.items.length === 0) throw new Error(`No music found in ${paths.join(', ')}: nothing to train on`);
+  if (dataset.items.length === 0)
+    throw new Error(`No music found in ${paths.join(', ')}: nothing to train on`);
   report('preparing token streams');
   const train = splitTokenLists(dataset, 'train');
   const validation = splitTokenLists(dataset, 'validation');

@@ -28,7 +28,8 @@ export interface TrainSettings {
 
 function positiveInt(value: number | undefined, fallback: number, what: string, max = 1e9): number {
   const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < 1 || v > max) throw new Error(`${what} must be an integer from 1 to ${max}, got ${v}`);
+  if (!Number.isInteger(v) || v < 1 || v > max)
+    throw new Error(`${what} must be an integer from 1 to ${max}, got ${v}`);
   return v;
 }
 
@@ -42,7 +43,8 @@ function nonNegative(value: number | undefined, fallback: number, what: string, 
 /** The codec spec of the options (name checked). */
 export function codecSpecOf(codec: CodecName | CodecSpec): CodecSpec {
   const spec = typeof codec === 'string' ? { name: codec } : codec;
-  if (!isCodecName(spec.name)) throw new Error(`Unknown codec "${String(spec.name)}" (known: performance, abc, notes)`);
+  if (!isCodecName(spec.name))
+    throw new Error(`Unknown codec "${String(spec.name)}" (known: performance, abc, notes)`);
   return spec;
 }
 
@@ -57,7 +59,8 @@ export function resolveSettings(options: TrainModelOptions): TrainSettings {
     ? customArchitectureOf(options.architecture)
     : presetArchitecture(options.preset ?? 'standard');
   const learningRate = options.learningRate ?? 2e-3;
-  if (!(learningRate > 0 && learningRate < 1)) throw new Error(`Learning rate must be in (0, 1), got ${learningRate}`);
+  if (!(learningRate > 0 && learningRate < 1))
+    throw new Error(`Learning rate must be in (0, 1), got ${learningRate}`);
   const patience = options.earlyStoppingPatience ?? null;
   return {
     seqLen: positiveInt(options.seqLen, 64, 'Sequence length', 4096),
@@ -66,7 +69,8 @@ export function resolveSettings(options: TrainModelOptions): TrainSettings {
     learningRate,
     warmupSteps: nonNegative(options.warmupSteps, 100, 'Warm-up steps'),
     clipNorm: nonNegative(options.clipNorm, 5, 'Gradient clip norm'),
-    stepsPerEpoch: options.stepsPerEpoch === undefined ? null : positiveInt(options.stepsPerEpoch, 1, 'Steps per epoch'),
+    stepsPerEpoch:
+      options.stepsPerEpoch === undefined ? null : positiveInt(options.stepsPerEpoch, 1, 'Steps per epoch'),
     seed: nonNegative(options.seed, 0, 'Seed'),
     transpose: Math.floor(nonNegative(options.transpose, 3, 'Transposition range', 12)),
     stretch: nonNegative(options.stretch, 0.05, 'Time stretch', 0.5),
@@ -81,10 +85,12 @@ export function resolveSettings(options: TrainModelOptions): TrainSettings {
 }
 
 function customArchitectureOf(a: ModelArchitecture): ModelArchitecture {
-  if (!Array.isArray(a.layers) || a.layers.length === 0) throw new Error('Architecture needs at least one layer');
+  if (!Array.isArray(a.layers) || a.layers.length === 0)
+    throw new Error('Architecture needs at least one layer');
   // Validates counts, sizes and dropout with the presets module's rules.
   customArchitecture(a.layers.length, Math.max(...a.layers), a.dropout);
-  if (a.layers.some((u) => !Number.isInteger(u) || u < 1)) throw new Error(`Bad layer sizes [${a.layers.join(', ')}]`);
+  if (a.layers.some((u) => !Number.isInteger(u) || u < 1))
+    throw new Error(`Bad layer sizes [${a.layers.join(', ')}]`);
   return { layers: [...a.layers], dropout: a.dropout };
 }
 
@@ -98,14 +104,26 @@ export function applyOverrides(stored: TrainSettings, overrides: ResumeOverrides
     next.checkpointMinutes = nonNegative(overrides.checkpointMinutes, 5, 'Checkpoint interval (minutes)');
   if (overrides.earlyStoppingPatience !== undefined)
     next.earlyStoppingPatience =
-      overrides.earlyStoppingPatience === null ? null : positiveInt(overrides.earlyStoppingPatience, 1, 'Patience');
+      overrides.earlyStoppingPatience === null
+        ? null
+        : positiveInt(overrides.earlyStoppingPatience, 1, 'Patience');
   return next;
 }
 
 /** Reads stored settings from meta.json's `training` object; throws naming what is missing. */
 export function settingsFromMeta(training: Record<string, unknown>, where: string): TrainSettings {
-  const need = ['seqLen', 'batchSize', 'epochs', 'learningRate', 'warmupSteps', 'clipNorm', 'seed', 'transpose'];
+  const need = [
+    'seqLen',
+    'batchSize',
+    'epochs',
+    'learningRate',
+    'warmupSteps',
+    'clipNorm',
+    'seed',
+    'transpose',
+  ];
   for (const key of need)
-    if (typeof training[key] !== 'number') throw new Error(`${where}: training.${key} is missing: cannot resume`);
+    if (typeof training[key] !== 'number')
+      throw new Error(`${where}: training.${key} is missing: cannot resume`);
   return training as unknown as TrainSettings;
 }

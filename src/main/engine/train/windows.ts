@@ -75,7 +75,8 @@ export class WindowSampler {
     const raw = stream.ids.subarray(start, start + rawLength);
     const { vocabulary } = this.stretch;
     const stretched = stretchPerformance(vocabulary.decode(raw), factor);
-    if (stretched.length < need || !stretched.every((token) => vocabulary.has(token))) return raw.subarray(0, need);
+    if (stretched.length < need || !stretched.every((token) => vocabulary.has(token)))
+      return raw.subarray(0, need);
     return vocabulary.encode(stretched.slice(0, need));
   }
 }

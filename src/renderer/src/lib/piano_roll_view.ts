@@ -37,7 +37,12 @@ export function xToTime(view: RollView, x: number): number {
 }
 
 /** A view that shows `notes` whole: their pitch range with a margin, from 0 to the end. */
-export function fitView(notes: readonly NoteWire[], totalTime: number, width: number, height: number): RollView {
+export function fitView(
+  notes: readonly NoteWire[],
+  totalTime: number,
+  width: number,
+  height: number,
+): RollView {
   let low = 127;
   let high = 0;
   for (const note of notes) {

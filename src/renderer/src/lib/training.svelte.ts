@@ -20,8 +20,10 @@ export interface TrainingOutcome {
  * followed (latest progress, loss curves), its controls, and how the last one ended.
  */
 export class TrainingModel {
-  /** Latest progress of the followed run. */
+  /** Latest progress of the followed run (kept after it ends, to show its curves and checkpoints). */
   job = $state<TrainingProgress | undefined>(undefined);
+  /** True once the followed run has ended. */
+  ended = $state(false);
   name = $state('');
   outcome = $state<TrainingOutcome | undefined>(undefined);
   error = $state<string | undefined>(undefined);
@@ -39,12 +41,13 @@ export class TrainingModel {
 
   /** Follows a run that is already going (e.g. after a page reload). */
   async attach(): Promise<void> {
-    if (this.job) return;
+    if (this.job && !this.ended) return;
     try {
       const { jobs } = await this.api.request('training.active');
       const first = jobs[0];
-      if (first && !this.job) {
+      if (first && (!this.job || this.ended)) {
         this.curves = new LossSeries();
+        this.ended = false;
         this.job = first;
         this.name = 'Training';
         this.onProgress(first);
@@ -67,6 +70,7 @@ export class TrainingModel {
       const { jobId, modelId } = await this.api.request('training.start', payload);
       this.curves = new LossSeries();
       this.curveVersion++;
+      this.ended = false;
       this.name = payload.name;
       this.job = {
         jobId,
@@ -94,9 +98,10 @@ export class TrainingModel {
 
   /** Pauses, resumes or stops the followed run. */
   async control(action: 'pause' | 'resume' | 'stop'): Promise<void> {
-    if (!this.job) return;
+    if (!this.job || this.ended) return;
     try {
-      const method = action === 'pause' ? 'training.pause' : action === 'resume' ? 'training.resume' : 'training.stop';
+      const method =
+        action === 'pause' ? 'training.pause' : action === 'resume' ? 'training.resume' : 'training.stop';
       await this.api.request(method, { jobId: this.job.jobId });
     } catch (error) {
       this.error = `Could not ${action} training: ${errorText(error)}`;
@@ -108,6 +113,7 @@ export class TrainingModel {
       this.early.add(progress);
       return;
     }
+    if (this.ended) return;
     this.job = progress;
     const added = this.curves.addTrain(progress.step, progress.loss);
     this.curves.setEpochs(progress.history);
@@ -115,7 +121,7 @@ export class TrainingModel {
   }
 
   private onFinished(finished: TrainingFinished): void {
-    if (!this.job || this.job.jobId !== finished.jobId) {
+    if (!this.job || this.job.jobId !== finished.jobId || this.ended) {
       this.early.add(finished);
       return;
     }
@@ -123,6 +129,6 @@ export class TrainingModel {
       finished.message ??
       { done: 'Training finished', stopped: 'Training stopped', failed: 'Training failed' }[finished.outcome];
     this.outcome = { outcome: finished.outcome, name: this.name, message: text };
-    this.job = undefined;
+    this.ended = true;
   }
 }

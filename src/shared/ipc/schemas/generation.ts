@@ -19,7 +19,12 @@ export const GenerationSettingsSchema = z.strictObject({
   /** Keep the notes in a key, e.g. `D major`, `A minor`; none = no constraint. */
   key: z.string().trim().min(1).max(40).optional(),
   /** Random seed for reproducible results. */
-  randomSeed: z.number().int().nonnegative().max(2 ** 31).optional(),
+  randomSeed: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(2 ** 31)
+    .optional(),
 });
 /** Sampling settings. */
 export type GenerationSettings = z.infer<typeof GenerationSettingsSchema>;

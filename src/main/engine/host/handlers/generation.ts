@@ -30,7 +30,9 @@ export function forgetModel(modelDir: string): void {
   models.delete(modelDir);
 }
 
-async function generatorFor(modelDir: string): Promise<{ model: GenerationModel; generator: TokenGenerator }> {
+async function generatorFor(
+  modelDir: string,
+): Promise<{ model: GenerationModel; generator: TokenGenerator }> {
   // A model folder changes while it trains: load it afresh each time, keep it for the next run.
   const model = await loadGenerationModel(modelDir);
   const entry = { model, generator: new TokenGenerator(model) };

@@ -1,8 +1,4 @@
-import type {
-  EnginePayloadOf,
-  EpochRecord,
-  TrainingProgress,
-} from '../../../../shared/ipc/index.ts';
+import type { EnginePayloadOf, EpochRecord, TrainingProgress } from '../../../../shared/ipc/index.ts';
 import type { EpochMetrics } from '../../model/meta.ts';
 import { startTraining, type TrainingHandle, type TrainProgress } from '../../train/index.ts';
 import type { EngineContext, EngineHandlers } from '../context.ts';
@@ -56,7 +52,9 @@ export function trainingHandlers(
             jobId: payload.jobId,
             modelId: payload.modelId,
             outcome: result.status === 'stopped' ? 'stopped' : 'done',
-            ...(result.status === 'early-stopped' ? { message: 'Stopped early: validation loss stopped improving' } : {}),
+            ...(result.status === 'early-stopped'
+              ? { message: 'Stopped early: validation loss stopped improving' }
+              : {}),
             saved: result.epochs > 0 || result.step > 0,
           });
         })
@@ -65,7 +63,10 @@ export function trainingHandlers(
             jobId: payload.jobId,
             modelId: payload.modelId,
             outcome: 'failed',
-            message: `Training failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 2000),
+            message: `Training failed: ${error instanceof Error ? error.message : String(error)}`.slice(
+              0,
+              2000,
+            ),
             saved: started.last.history.length > 0,
           });
         })

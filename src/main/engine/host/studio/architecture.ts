@@ -14,7 +14,12 @@ export const DEFAULT_BATCH_SIZE = 32;
 export const DEFAULT_SEQ_LENGTH = 64;
 
 /** Steps of one epoch: the user's choice, else enough windows to see the training tokens once. */
-export function stepsPerEpochFor(trainTokens: number, batchSize: number, seqLength: number, given?: number): number {
+export function stepsPerEpochFor(
+  trainTokens: number,
+  batchSize: number,
+  seqLength: number,
+  given?: number,
+): number {
   if (given !== undefined) return given;
   return Math.max(1, Math.floor(trainTokens / (batchSize * seqLength)));
 }

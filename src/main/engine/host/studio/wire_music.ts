@@ -7,7 +7,8 @@ import { MAX_WIRE_NOTES, type NoteSequenceWire, type NoteWire } from '../../../.
  * make an event break the contract (it would be dropped and the UI would wait forever).
  */
 
-const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, Number.isFinite(x) ? x : lo));
+const clamp = (x: number, lo: number, hi: number): number =>
+  Math.min(hi, Math.max(lo, Number.isFinite(x) ? x : lo));
 const midi7 = (x: number): number => Math.round(clamp(x, 0, 127));
 const time = (x: number): number => clamp(x, 0, 1e6);
 
@@ -34,7 +35,11 @@ export function wireSequence(ns: NoteSequence): NoteSequenceWire {
     timeSignatures: ns.timeSignatures
       .slice(0, 1000)
       .filter((t) => t.numerator > 0 && t.denominator > 0)
-      .map((t) => ({ time: time(t.time), numerator: Math.round(t.numerator), denominator: Math.round(t.denominator) })),
+      .map((t) => ({
+        time: time(t.time),
+        numerator: Math.round(t.numerator),
+        denominator: Math.round(t.denominator),
+      })),
     keySignatures: ns.keySignatures
       .slice(0, 1000)
       .map((k) => ({ time: time(k.time), key: Math.round(clamp(k.key, 0, 11)), mode: k.mode })),
