@@ -23,6 +23,9 @@ test('import jigs, train a sketch model for one short epoch, generate 2 variatio
   test.setTimeout(240_000);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
   await page.goto(host.url);
   await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
 
@@ -97,7 +100,7 @@ test('import jigs, train a sketch model for one short epoch, generate 2 variatio
     const sheet = card.getByRole('img', { name: `Variation ${n} sheet music` });
     await expect(sheet.locator('svg')).toHaveCount(1);
   }
-  console.log(`first notes after ${await page.getByTestId('first-notes-ms').textContent()}`);
+  console.log(`sketch model:${await page.getByTestId('first-notes-ms').textContent()}`);
   await page.screenshot({ path: testInfo.outputPath('generate-results.png'), fullPage: true });
   await page
     .getByRole('region', { name: 'Generated variations' })
@@ -163,4 +166,21 @@ test('a standard model: time from clicking Generate to the first notes on screen
   await expect(page.getByTestId('generation-status')).toContainText('Generated 2 variations', {
     timeout: 60_000,
   });
+
+  // Library: rename a model, then delete the models and the dataset (later tests expect an empty Library).
+  await section(page, 'Library');
+  const models = page.getByRole('list', { name: 'Models' });
+  await models.getByRole('button', { name: 'Rename Jigs standard' }).click();
+  await models.getByLabel('New name').fill('Jigs big');
+  await models.getByRole('button', { name: 'Save name' }).click();
+  await expect(models).toContainText('Jigs big');
+  await page.screenshot({ path: testInfo.outputPath('library-models.png'), fullPage: true });
+  for (const name of ['Jigs big', 'Jigs sketch']) {
+    const remove = models.getByRole('button', { name: `Delete ${name}` });
+    if ((await remove.count()) > 0) await remove.click();
+    await expect(remove).toHaveCount(0);
+  }
+  await expect(page.getByRole('region', { name: 'Models (empty)' })).toBeVisible();
+  await page.getByRole('button', { name: 'Remove Jigs' }).click();
+  await expect(page.getByRole('main')).toContainText('No music yet');
 });

@@ -3,7 +3,12 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDataset, scanPaths, splitTokenLists, type Dataset } from '../../src/main/engine/datasets/index.ts';
+import {
+  openDataset,
+  scanPaths,
+  splitTokenLists,
+  type Dataset,
+} from '../../src/main/engine/datasets/index.ts';
 import { parseCsvRecords } from '../../src/main/engine/datasets/csv.ts';
 import { WorkerCrashError, WorkerPool } from '../../src/main/engine/datasets/worker_pool.ts';
 import { HAS_SHARED_DATA, sharedData } from '../helpers/data.ts';

@@ -45,7 +45,7 @@ interface NoteText {
 export function readNoteText(source: string): NoteText {
   let s = source.replace(/\s+$/, '');
   const broken = /(<+|>+)$/.exec(s)?.[1] ?? '';
-  s = s.slice(0, s.length - broken.length).replace(/[\s)\-]+$/, '');
+  s = s.slice(0, s.length - broken.length).replace(/[\s)-]+$/, '');
   const length = /(\d*)\/*\d*$/.exec(s);
   const numerator = length?.[1] ? Number(length[1]) : 1;
   const before = s.slice(0, s.length - (length?.[0].length ?? 0));
