@@ -32,7 +32,7 @@ test('import jigs, train a sketch model for one short epoch, generate 2 variatio
   // Library: import the Nottingham jigs.
   await page.getByLabel('Files or folders to import').fill(JIGS);
   await page.getByLabel('Codec').selectOption('abc');
-  await page.getByLabel('Name').fill('Jigs');
+  await page.getByRole('textbox', { name: /^Name/ }).fill('Jigs');
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Imported “Jigs”' })).toBeVisible({
     timeout: 90_000,
@@ -130,10 +130,12 @@ test('a standard model: time from clicking Generate to the first notes on screen
   test.setTimeout(180_000);
   await page.goto(host.url);
   await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
-  if ((await page.getByRole('list', { name: 'Datasets' }).count()) === 0) {
+  const datasets = page.getByRole('list', { name: 'Datasets' });
+  await expect(datasets.or(page.getByText('No music yet'))).toBeVisible();
+  if ((await datasets.count()) === 0) {
     await page.getByLabel('Files or folders to import').fill(JIGS);
     await page.getByLabel('Codec').selectOption('abc');
-    await page.getByLabel('Name').fill('Jigs');
+    await page.getByRole('textbox', { name: /^Name/ }).fill('Jigs');
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Imported “Jigs”' })).toBeVisible({
       timeout: 90_000,
