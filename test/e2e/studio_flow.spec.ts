@@ -82,6 +82,7 @@ test('import jigs, train a sketch model for one short epoch, generate 2 variatio
   await expect(models.getByRole('listitem')).toHaveCount(1);
   await expect(models).toContainText('Jigs sketch');
   await expect(models).toContainText('1 epoch');
+  await expect(models).toContainText('sketch');
   await expect(models).toContainText('Jigs');
 
   // Generate: 2 variations, streamed notes, sheet music, MIDI export.
@@ -107,6 +108,11 @@ test('import jigs, train a sketch model for one short epoch, generate 2 variatio
     .screenshot({ path: testInfo.outputPath('generate-variations.png') });
 
   const first = page.getByRole('article', { name: 'Variation 1' });
+  // Playback (Tone.js PolySynth): Play turns into Stop while it sounds.
+  await first.getByRole('button', { name: 'Play' }).click();
+  await expect(first.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await first.getByRole('button', { name: 'Stop' }).click();
+  await expect(first.getByRole('button', { name: 'Play' })).toBeVisible();
   await first.getByRole('button', { name: 'Keep' }).click();
   await expect(first.getByRole('button', { name: 'Keep' })).toHaveAttribute('aria-pressed', 'true');
   await first.getByRole('button', { name: 'Export MIDI' }).click();

@@ -88,6 +88,8 @@ describe('training and generation through the host core and the engine process',
     const { models } = await call('models.list', {});
     expect(models).toHaveLength(1);
     expect(models[0]).toMatchObject({
+      preset: 'sketch',
+      layers: [128, 128],
       id: started.modelId,
       name: 'Jigs sketch',
       codec: 'abc',

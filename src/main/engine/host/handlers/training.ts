@@ -13,6 +13,8 @@ interface TrainingJob {
   handle: TrainingHandle;
   last: TrainingProgress;
   sentAt: number;
+  /** A send held back by the interval, so the latest progress always goes out. */
+  trailing?: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -26,7 +28,12 @@ export function trainingHandlers(
 
   function send(job: TrainingJob, force: boolean): void {
     const now = performance.now();
-    if (!force && now - job.sentAt < PROGRESS_INTERVAL_MS) return;
+    if (!force && now - job.sentAt < PROGRESS_INTERVAL_MS) {
+      job.trailing ??= setTimeout(() => send(job, true), PROGRESS_INTERVAL_MS - (now - job.sentAt));
+      return;
+    }
+    clearTimeout(job.trailing);
+    job.trailing = undefined;
     job.sentAt = now;
     context.emit('training.progress', job.last);
   }
@@ -71,6 +78,7 @@ export function trainingHandlers(
           });
         })
         .finally(() => {
+          clearTimeout(started.trailing);
           jobs.delete(payload.jobId);
           context.jobs.end(payload.jobId);
         });
@@ -128,8 +136,10 @@ function startJob(
       paths: payload.paths,
       codec: payload.codec,
       outDir: payload.modelDir,
-      architecture: architectureOf(payload.architecture),
-      ...(payload.architecture.kind === 'preset' ? { preset: payload.architecture.preset } : {}),
+      // A preset goes by name, so meta.json records it (an explicit architecture would win over it).
+      ...(payload.architecture.kind === 'preset'
+        ? { preset: payload.architecture.preset }
+        : { architecture: architectureOf(payload.architecture) }),
       epochs: payload.epochs,
       ...(payload.stepsPerEpoch !== undefined ? { stepsPerEpoch: payload.stepsPerEpoch } : {}),
       ...(payload.batchSize !== undefined ? { batchSize: payload.batchSize } : {}),
