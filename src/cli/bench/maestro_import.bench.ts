@@ -19,7 +19,7 @@ export const benchmark: Benchmark = {
   async run() {
     const folder = maestro2004();
     if (!existsSync(folder)) throw new Error(`MAESTRO 2004 not found at ${folder}`);
-    const dataset = await openDataset([folder], { codec: 'performance', cache: false });
+    const dataset = await openDataset([folder], { codec: 'performance', cache: false, inline: true });
     const seconds = dataset.load.seconds;
     return {
       files: dataset.stats.files,

@@ -68,6 +68,7 @@ export function datasetCommand(): Command {
           cache: options.cache,
           cacheDir: options.cacheDir,
           splitCsv: options.splitCsv,
+          inline: true,
           onProgress: ({ done, total, file }) => progress.update(done, total, file),
           signal: controller.signal,
         });

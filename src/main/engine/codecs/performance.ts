@@ -65,6 +65,9 @@ export const PERFORMANCE_VOCABULARY: readonly Token[] = Object.freeze([
   ...Array.from({ length: VELOCITY_BINS }, (_, i) => velocityToken(i + 1)),
 ]);
 
+/** Room for the note index in a packed event key (2^20 notes per piece). */
+const NOTE_INDEX_SPAN = 2 ** 20;
+
 /** A note on the 10 ms grid, as the performance codec sees it. */
 export interface PerformanceNote {
   pitch: MidiNote;
@@ -78,9 +81,17 @@ export interface PerformanceNote {
  * with overlapping notes of the same pitch cut as documented above. Sorted by start, pitch.
  */
 export function performanceNotes(sequence: NoteSequence): PerformanceNote[] {
-  const byPitch = new Map<MidiNote, PerformanceNote[]>();
-  for (const note of sequence.notes) {
-    if (note.isDrum || note.pitch < 0 || note.pitch > 127) continue;
+  const source = sequence.notes;
+  if (source.length >= NOTE_INDEX_SPAN)
+    throw new CodecError(`Too many notes for one piece (${source.length})`);
+  const startSteps = new Int32Array(source.length);
+  const endSteps = new Int32Array(source.length);
+  // Packed (start, pitch, index) keys: one numeric sort orders the notes without a comparator.
+  const keys = new Float64Array(source.length);
+  let count = 0;
+  for (let i = 0; i < source.length; i++) {
+    const note = source[i];
+    if (note.isDrum || !(note.pitch >= 0 && note.pitch <= 127)) continue;
     if (!Number.isFinite(note.startTime) || !Number.isFinite(note.endTime)) continue;
     let startStep = Math.max(0, Math.round(note.startTime * STEPS_PER_SECOND));
     let endStep = Math.round(note.endTime * STEPS_PER_SECOND);
@@ -89,36 +100,35 @@ export function performanceNotes(sequence: NoteSequence): PerformanceNote[] {
       if (note.endTime * STEPS_PER_SECOND < startStep && startStep > 0) startStep -= 1;
       endStep = startStep + 1;
     }
-    const list = byPitch.get(note.pitch) ?? [];
-    list.push({ pitch: note.pitch, velocity: note.velocity, startStep, endStep });
-    byPitch.set(note.pitch, list);
+    startSteps[i] = startStep;
+    endSteps[i] = endStep;
+    keys[count++] = (startStep * 128 + note.pitch) * NOTE_INDEX_SPAN + i;
   }
+  const order = keys.subarray(0, count).sort();
   const out: PerformanceNote[] = [];
-  for (const list of byPitch.values()) {
-    list.sort((a, b) => a.startStep - b.startStep || b.endStep - a.endStep);
-    let previous: PerformanceNote | undefined;
-    for (const note of list) {
-      if (previous && note.startStep === previous.startStep) {
-        // Same key struck twice on one step: keep one note, the longer and the louder.
-        previous.velocity = Math.max(previous.velocity, note.velocity);
-        continue;
-      }
-      if (previous && previous.endStep > note.startStep) previous.endStep = note.startStep;
-      const copy = { ...note };
-      out.push(copy);
-      previous = copy;
+  const lastOfPitch = new Int32Array(128).fill(-1);
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k] % NOTE_INDEX_SPAN;
+    const { pitch, velocity } = source[i];
+    const previous = lastOfPitch[pitch] >= 0 ? out[lastOfPitch[pitch]] : undefined;
+    if (previous && previous.startStep === startSteps[i]) {
+      // Same key struck twice on one step: keep one note, the longer and the louder.
+      previous.velocity = Math.max(previous.velocity, velocity);
+      previous.endStep = Math.max(previous.endStep, endSteps[i]);
+      continue;
     }
+    // A key struck again while it sounds ends the earlier note.
+    if (previous && previous.endStep > startSteps[i]) previous.endStep = startSteps[i];
+    lastOfPitch[pitch] = out.length;
+    out.push({ pitch, velocity, startStep: startSteps[i], endStep: endSteps[i] });
   }
-  return out.sort((a, b) => a.startStep - b.startStep || a.pitch - b.pitch);
+  return out;
 }
 
 const ON_TOKENS = PERFORMANCE_VOCABULARY.slice(0, 128);
 const OFF_TOKENS = PERFORMANCE_VOCABULARY.slice(128, 256);
 const SHIFT_TOKENS = PERFORMANCE_VOCABULARY.slice(256, 256 + MAX_SHIFT_STEPS);
 const VELOCITY_TOKENS = PERFORMANCE_VOCABULARY.slice(256 + MAX_SHIFT_STEPS);
-
-/** Room for the note index in a packed event key (2^20 notes per piece). */
-const NOTE_INDEX_SPAN = 2 ** 20;
 
 /** Encodes notes (already on the grid) as performance events. */
 export function encodePerformanceNotes(notes: readonly PerformanceNote[]): Token[] {

@@ -27,6 +27,8 @@ export interface OpenDatasetOptions {
   splitCsv?: string | null;
   /** Worker threads (default: all cores, never more than files). */
   parallelism?: number;
+  /** Import on the calling thread too (see `ImportFilesOptions.inline`); default false. */
+  inline?: boolean;
   onProgress?: (progress: ImportProgress) => void;
   signal?: AbortSignal;
 }
@@ -85,6 +87,7 @@ export async function openDataset(paths: readonly string[], options: OpenDataset
     codecSpec,
     cache: cacheDir ? new TokenCache(cacheDir) : null,
     parallelism: options.parallelism,
+    inline: options.inline,
     onProgress: options.onProgress,
     signal: options.signal,
   });

@@ -6,6 +6,8 @@ import type { ImportRequest, ImportResponse } from './import_protocol.ts';
 import { describeFsError, type ScannedFile } from './scan.ts';
 import type { CodecSpec, FileSummary } from './types.ts';
 import { WorkerPool, WorkerCrashError } from './worker_pool.ts';
+import { bundledWorkerEntry } from '../runtime/bundled_entry.ts';
+import { hasWorkerEntryResolver } from '../runtime/worker_script.ts';
 
 /** Where an import stands: files done out of total, and the file just finished. */
 export interface ImportProgress {
@@ -22,6 +24,13 @@ export interface ImportFilesOptions {
   cache?: TokenCache | null;
   /** Worker threads (default: os.availableParallelism(), never more than files). */
   parallelism?: number;
+  /**
+   * Also import on the calling thread, as one more lane: worker threads take a few hundred
+   * ms to start, and the calling thread can work meanwhile. Only for callers with nothing
+   * else to do on that thread (the CLI); files over `INLINE_MAX_BYTES` still go to workers,
+   * so a pathological file can only exhaust a worker's heap, never the caller's.
+   */
+  inline?: boolean;
   /** Heap cap per worker in MB (default 4096), so a pathological file fails alone. */
   maxWorkerHeapMb?: number;
   onProgress?: (progress: ImportProgress) => void;
@@ -46,6 +55,9 @@ export interface ImportCounters {
 
 const WORKER_ENTRY = new URL('./import_worker.ts', import.meta.url);
 
+/** Largest file the calling-thread lane imports itself (see `ImportFilesOptions.inline`). */
+export const INLINE_MAX_BYTES = 4 * 1024 * 1024;
+
 /**
  * Imports and encodes files on a pool of worker threads. The main thread reads each file,
  * hashes it and asks the cache; only misses go to a worker (bytes transferred, not copied),
@@ -58,9 +70,14 @@ export async function importFiles(
 ): Promise<{ results: FileResult[]; counters: ImportCounters }> {
   const { codec, cache, signal } = options;
   signal?.throwIfAborted();
-  const size = Math.max(1, Math.min(options.parallelism ?? os.availableParallelism(), files.length));
+  const threads = Math.max(1, Math.min(options.parallelism ?? os.availableParallelism(), files.length));
+  // With an inline lane, the calling thread is one of the threads.
+  const size = options.inline ? Math.max(1, threads - 1) : threads;
+  const entry = hasWorkerEntryResolver()
+    ? WORKER_ENTRY
+    : ((await bundledWorkerEntry(WORKER_ENTRY)) ?? WORKER_ENTRY);
   const pool = new WorkerPool<ImportRequest, ImportResponse>({
-    entry: WORKER_ENTRY,
+    entry,
     size,
     maxHeapMb: options.maxWorkerHeapMb ?? 4096,
   });
@@ -70,7 +87,7 @@ export async function importFiles(
   let done = 0;
   let nextId = 0;
 
-  const importOne = async (file: ScannedFile): Promise<FileResult> => {
+  const importOne = async (file: ScannedFile, inline: boolean): Promise<FileResult> => {
     let bytes: Uint8Array;
     try {
       bytes = await readFile(file.path);
@@ -89,6 +106,21 @@ export async function importFiles(
         return { file, summary: lookup.summary, fromCache: true };
       }
       if (lookup.kind === 'corrupt') counters.corruptCache++;
+    }
+    if (inline && bytes.byteLength <= INLINE_MAX_BYTES) {
+      const { importAndSummarize } = await import('./import_file.ts');
+      let summary: FileSummary;
+      try {
+        summary = importAndSummarize(bytes, file.path, options.codecSpec);
+      } catch (error) {
+        summary = fileError(
+          file.path,
+          `import failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      counters.parsed++;
+      if (cache) await cache.set(content, codec.cacheKey, summary).catch(() => undefined);
+      return { file, summary, fromCache: false };
     }
     const transferable = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
     const owned = transferable ? bytes : bytes.slice();
@@ -109,11 +141,11 @@ export async function importFiles(
     return { file, summary: response.summary, fromCache: false };
   };
 
-  const lane = async (): Promise<void> => {
+  const lane = async (inline: boolean): Promise<void> => {
     while (next < files.length) {
       signal?.throwIfAborted();
       const index = next++;
-      results[index] = await importOne(files[index]);
+      results[index] = await importOne(files[index], inline);
       done++;
       options.onProgress?.({ done, total: files.length, file: files[index].path });
     }
@@ -122,7 +154,9 @@ export async function importFiles(
   const onAbort = (): void => void pool.destroy(abortReason(signal));
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await Promise.all(Array.from({ length: size }, lane));
+    const lanes = Array.from({ length: size }, () => lane(false));
+    if (options.inline) lanes.push(lane(true));
+    await Promise.all(lanes);
     signal?.throwIfAborted();
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -17,6 +17,11 @@ export function setWorkerEntryResolver(resolver: WorkerEntryResolver | null): vo
   bundledResolver = resolver;
 }
 
+/** True when a built app has said where its compiled worker entries live. */
+export function hasWorkerEntryResolver(): boolean {
+  return bundledResolver !== null;
+}
+
 const BOOTSTRAP = new URL('./tsx_worker_bootstrap.mjs', import.meta.url);
 
 /** The file to start and the argv to pass so that `tsEntry` runs in a worker thread. */
