@@ -158,6 +158,22 @@ describe.skipIf(!HAS_SHARED_DATA)('TokenGenerator on an ABC model', () => {
   const model = randomModel('abc', [48, 48], pieces, 11);
   const generator = new TokenGenerator(model);
 
+  it('reaches the length asked for unless the model may end the tune early', async () => {
+    // A model that almost always wants to end the tune: a large bias on </s>.
+    const eager = randomModel('abc', [16], pieces, 3);
+    const endId = eager.vocabulary.idOf('</s>')!;
+    const bias = Float32Array.from(eager.weights['dense/bias'].data);
+    bias[endId] = 50;
+    const weights = { ...eager.weights, 'dense/bias': { shape: [bias.length], data: bias } };
+    const eagerGenerator = new TokenGenerator({ ...eager, weights });
+    const full = await eagerGenerator.generate({ length: '4bars', rngSeed: 1 });
+    expect(full.variations[0].stop).toBe('length');
+    expect(full.variations[0].tokens).not.toContain('</s>');
+    const early = await eagerGenerator.generate({ length: '4bars', rngSeed: 1, allowEarlyEnd: true });
+    expect(early.variations[0].stop).toBe('end');
+    expect(early.variations[0].tokens).toEqual(['</s>']);
+  });
+
   it('a key constraint forces the K: header and only in-scale pitches sound', async () => {
     const scale = new Set(parseScale('D major').pitchClasses);
     const result = await generator.generate({ length: '8bars', key: 'D major', rngSeed: 2, variations: 3 });

@@ -21,6 +21,7 @@ interface GenerateCliOptions {
   unit?: string;
   maxTokens?: number;
   continuationOnly?: boolean;
+  allowEarlyEnd?: boolean;
   simd: boolean;
   json?: boolean;
 }
@@ -127,6 +128,7 @@ export function generateCommand(): Command {
       integer(1),
     )
     .option('--continuation-only', 'write the continuation alone, without the seed')
+    .option('--allow-early-end', 'ABC: let the model end the tune before --length is reached')
     .option('--no-simd', 'run the network in plain JS instead of WebAssembly SIMD')
     .addOption(new Option('--json', 'print one JSON object on stdout'))
     .action(async (options: GenerateCliOptions, command: Command) => {
@@ -151,6 +153,7 @@ export function generateCommand(): Command {
         result = await new TokenGenerator(model).generate({
           seed,
           length: options.length,
+          allowEarlyEnd: options.allowEarlyEnd,
           temperature: options.temperature,
           topK: options.topK,
           topP: options.topP,

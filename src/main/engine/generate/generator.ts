@@ -33,6 +33,11 @@ export interface GenerateOptions {
   seedTokens?: readonly Token[];
   /** `200t`, `30s`, `16bars` or a parsed length; default 200 tokens. */
   length?: GenerationLength | string;
+  /**
+   * ABC: let the model end the tune (`</s>`) before `length` is reached. Default false: the
+   * end token is masked until then, so a musician gets the length asked for.
+   */
+  allowEarlyEnd?: boolean;
   /** Hard cap of tokens per variation (default 10,000; at most `length` for token lengths). */
   maxTokens?: number;
   /** Softmax temperature (default 1; 0 = argmax). */
@@ -279,6 +284,18 @@ export class TokenGenerator {
     }
   }
 
+  /** `mask` with the end-of-tune token removed, unless the model may end early. */
+  private withoutEarlyEnd(
+    mask: Uint8Array | undefined,
+    endId: number | undefined,
+    allowEarlyEnd: boolean,
+  ): Uint8Array | undefined {
+    if (allowEarlyEnd || endId === undefined) return mask;
+    const out = mask ? Uint8Array.from(mask) : new Uint8Array(this.model.vocabulary.size).fill(1);
+    out[endId] = 0;
+    return out;
+  }
+
   /** Copies the primed state to every stream of `stepper` and samples until every stream stops. */
   private async sampleLoop(
     stepper: LstmStepper,
@@ -295,11 +312,12 @@ export class TokenGenerator {
       options.maxTokens ?? DEFAULT_MAX_TOKENS,
       length.unit === 'tokens' ? length.value : Infinity,
     );
+    const endId = codec.name === 'abc' ? vocabulary.idOf(ABC_END) : undefined;
     const sample = {
       temperature: options.temperature ?? 1,
       topK: options.topK,
       topP: options.topP,
-      mask: this.mask(options).mask,
+      mask: this.withoutEarlyEnd(this.mask(options).mask, endId, options.allowEarlyEnd ?? false),
     };
     const prefix = primed.prompt.slice(primed.primerLength);
     options.onPrimed?.({ prefix: [...prefix], promptTokens: primed.prompt.length });
@@ -326,7 +344,6 @@ export class TokenGenerator {
     let remaining = variations;
     const next = new Int32Array(variations);
     const sampler = new TokenSampler();
-    const endId = codec.name === 'abc' ? vocabulary.idOf(ABC_END) : undefined;
     const sliceMs = options.sliceMs ?? 8;
     const signal = options.signal;
     let generated = 0;
