@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ImportIssue } from '../music/music_item.ts';
 import type { FileSummary } from './types.ts';
+import { writeJsonAtomic } from '../storage/atomic.ts';
 
 /** Bumped when the layout of a cache entry changes. */
 const ENTRY_FORMAT = 2;
@@ -97,13 +98,6 @@ export class TokenCache {
         reason,
       })),
     };
-    const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await writeFile(temp, JSON.stringify(entry));
-      await rename(temp, target);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+    await writeJsonAtomic(target, entry, true);
   }
 }

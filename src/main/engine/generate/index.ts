@@ -30,7 +30,6 @@ export {
   OutputError,
   outputFormatOf,
   StreamingDecoder,
-  writeFileAtomic,
   writeOutputs,
   type DecodedPart,
   type DecodedVariation,

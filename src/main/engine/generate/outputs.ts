@@ -3,8 +3,8 @@
  * models), seed + continuation and the continuation alone; written as .mid or .abc files,
  * numbered when there are several (`out-1.mid`, `out-2.mid`...), each written atomically.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../storage/atomic.ts';
 import type { Codec, Token } from '../codecs/codec.ts';
 import type { NoteSequence } from '../../../shared/music/note_sequence.ts';
 import { noteSequenceToMidi } from '../music/midi_io.ts';
@@ -67,19 +67,6 @@ export function numberedPaths(out: string, count: number): string[] {
   const ext = path.extname(out);
   const base = out.slice(0, out.length - ext.length);
   return Array.from({ length: count }, (_, i) => `${base}-${i + 1}${ext}`);
-}
-
-/** Writes `data` to a temporary sibling, then renames it over `file`: readers never see half a file. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
 }
 
 /** The bytes or text of one part in a format: MIDI, or ABC (the codec's own, else from the notes). */

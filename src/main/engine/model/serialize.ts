@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFolderAtomic } from '../storage/atomic.ts';
 import type { TokenModelConfig, WeightData } from './token_model.ts';
 import { TokenModel, weightNamesFor, weightShapesFor } from './token_model.ts';
 
@@ -88,35 +89,12 @@ export async function saveModelFolder(
     weightsFile: 'weights.bin',
     weights: specs,
   };
-  const target = path.resolve(dir);
-  const stamp = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  const tmp = `${target}.tmp-${stamp}`;
-  const old = `${target}.old-${stamp}`;
-  await mkdir(path.dirname(target), { recursive: true });
-  await mkdir(tmp);
-  try {
+  await writeFolderAtomic(dir, async (tmp) => {
     await writeFile(path.join(tmp, 'weights.bin'), bin);
     await writeFile(path.join(tmp, 'meta.json'), JSON.stringify(meta ?? {}, null, 2));
     // model.json last: its presence marks a complete folder.
     await writeFile(path.join(tmp, 'model.json'), JSON.stringify(modelJson, null, 2));
-    let hadOld = false;
-    try {
-      await rename(target, old);
-      hadOld = true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    try {
-      await rename(tmp, target);
-    } catch (error) {
-      if (hadOld) await rename(old, target);
-      throw error;
-    }
-    if (hadOld) await rm(old, { recursive: true, force: true });
-  } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }
 
 /** Saves a live model (see `saveModelFolder`). */

@@ -1,5 +1,6 @@
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFolderAtomic } from '../storage/atomic.ts';
 import type { EpochMetrics } from '../model/meta.ts';
 import type { OptimizerState, TokenModelConfig, WeightData } from '../model/token_model.ts';
 import { weightNamesFor, weightShapesFor } from '../model/token_model.ts';
@@ -59,10 +60,6 @@ interface StateJson extends CheckpointState {
   optimizer: { iterations: number; accBeta1: number; accBeta2: number; slots: string[] } | null;
 }
 
-function stamp(): string {
-  return `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-}
-
 /** Writes the checkpoint of a model folder atomically (see the module comment). */
 export async function writeCheckpoint(modelDir: string, checkpoint: Checkpoint): Promise<void> {
   const { config, weights, optimizer, state } = checkpoint;
@@ -99,29 +96,12 @@ export async function writeCheckpoint(modelDir: string, checkpoint: Checkpoint):
         }
       : null,
   };
-  const target = path.join(modelDir, CHECKPOINT_DIR);
-  const id = stamp();
-  const tmp = `${target}.tmp-${id}`;
-  const old = `${target}.old-${id}`;
-  await mkdir(tmp, { recursive: true });
-  try {
+  await writeFolderAtomic(path.join(modelDir, CHECKPOINT_DIR), async (tmp) => {
     await writeFile(path.join(tmp, 'weights.bin'), new Uint8Array(weightBin.buffer));
     await writeFile(path.join(tmp, 'optimizer.bin'), new Uint8Array(optimizerBin.buffer));
     // state.json last: its presence marks a complete checkpoint.
     await writeFile(path.join(tmp, 'state.json'), JSON.stringify(json));
-    let hadOld = false;
-    try {
-      await rename(target, old);
-      hadOld = true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    await rename(tmp, target);
-    if (hadOld) await rm(old, { recursive: true, force: true });
-  } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }
 
 /** The folder holding the newest complete checkpoint, or null. */

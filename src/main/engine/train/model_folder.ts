@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { writeJsonAtomic } from '../storage/atomic.ts';
 import type { ModelMeta } from '../model/meta.ts';
 import { saveModelFolder } from '../model/serialize.ts';
 import type { TokenModelConfig, WeightData } from '../model/token_model.ts';
@@ -38,10 +39,7 @@ export async function writeMainModel(
 
 /** Replaces meta.json alone (e.g. a new epoch in the history while the best weights stay). */
 export async function writeMeta(modelDir: string, meta: ModelMeta): Promise<void> {
-  const file = path.join(modelDir, 'meta.json');
-  const tmp = `${file}.tmp-${stamp()}`;
-  await writeFile(tmp, JSON.stringify(meta, null, 2));
-  await rename(tmp, file);
+  await writeJsonAtomic(path.join(modelDir, 'meta.json'), meta);
 }
 
 let appVersion: string | undefined;
