@@ -1,7 +1,7 @@
 import { BrowserWindow, app, dialog } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { chooseDataDir } from './app/data_dir.ts';
-import { openPathsDialog, saveExportDialog } from './app/dialog.ts';
+import { openModelDialog, openPathsDialog, saveExportDialog, saveModelDialog } from './app/dialog.ts';
 import { utilityLauncher } from './app/engine_launcher.ts';
 import { sendEvent, serveIpc } from './app/ipc.ts';
 import { startStudioCore, type StudioCore } from './app/studio_core.ts';
@@ -78,6 +78,8 @@ void app
       },
       openPaths: openPathsDialog,
       saveDialog: saveExportDialog,
+      saveModelDialog,
+      openModelDialog,
     });
     serveIpc(core.handlers, isAppUrl);
     createWindow();

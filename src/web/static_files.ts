@@ -76,10 +76,17 @@ export async function sendDownload(
   const body = await readFile(file);
   const name = path.basename(file).replace(/[^\w.-]/g, '_');
   response.writeHead(200, {
-    'Content-Type': path.extname(file) === '.abc' ? 'text/vnd.abc; charset=utf-8' : 'audio/midi',
+    'Content-Type': downloadType(path.extname(file)),
     'Content-Length': body.length,
     'Content-Disposition': `attachment; filename="${name}"`,
     'Cache-Control': 'no-store',
   });
   response.end(headOnly ? undefined : body);
+}
+
+/** The MIME type of an exported file: ABC text, a zipped model, else MIDI. */
+function downloadType(ext: string): string {
+  if (ext === '.abc') return 'text/vnd.abc; charset=utf-8';
+  if (ext === '.continuo-model') return 'application/zip';
+  return 'audio/midi';
 }

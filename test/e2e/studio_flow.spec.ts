@@ -127,6 +127,13 @@ test('import jigs, train a sketch model for one short epoch, generate 2 variatio
   const shown = await numberAttr(page, '[aria-label="Variation 1 piano roll"]', 'data-notes');
   expect(sequence.notes.length).toBeGreaterThan(0);
   expect(sequence.notes.length).toBe(shown);
+
+  // The generation settings are remembered (settings.json) across a reload.
+  await page.reload();
+  await section(page, 'Generate');
+  const remembered = page.getByRole('form', { name: 'Generation settings' });
+  await expect(remembered.getByLabel('Length')).toHaveValue('8bars');
+  await expect(remembered.getByLabel('Variations')).toHaveValue('2');
   expect(errors).toEqual([]);
 });
 

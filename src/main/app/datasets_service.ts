@@ -72,6 +72,11 @@ export class DatasetService {
     return { jobId, datasetId };
   }
 
+  /** How many imports run now. */
+  runningCount(): number {
+    return this.running.size;
+  }
+
   /** Cancels a running import; false when it is not running. */
   async cancel(jobId: string): Promise<boolean> {
     if (!this.running.has(jobId)) return false;

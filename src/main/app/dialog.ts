@@ -29,3 +29,27 @@ export async function saveExportDialog(
   const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
   return result.canceled ? undefined : result.filePath;
 }
+
+/** The native save dialog for a one-file model export; resolves with undefined when cancelled. */
+export async function saveModelDialog(suggestedName: string): Promise<string | undefined> {
+  const options: SaveDialogOptions = {
+    title: 'Export model',
+    defaultPath: suggestedName,
+    filters: [{ name: 'Continuo model', extensions: ['continuo-model'] }],
+  };
+  const window = BrowserWindow.getFocusedWindow();
+  const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+  return result.canceled ? undefined : result.filePath;
+}
+
+/** The native open dialog for a model file to import; resolves with undefined when cancelled. */
+export async function openModelDialog(): Promise<string | undefined> {
+  const options: OpenDialogOptions = {
+    title: 'Import a model',
+    properties: ['openFile'],
+    filters: [{ name: 'Continuo model', extensions: ['continuo-model'] }],
+  };
+  const window = BrowserWindow.getFocusedWindow();
+  const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? undefined : result.filePaths[0];
+}

@@ -91,6 +91,11 @@ export class GenerationService {
     return this.engine.cancel(jobId);
   }
 
+  /** How many generations run now. */
+  runningCount(): number {
+    return [...this.jobs.values()].filter((job) => !job.variations).length;
+  }
+
   /** True when main knows this generation job. */
   has(jobId: string): boolean {
     return this.jobs.has(jobId);

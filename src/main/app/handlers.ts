@@ -8,6 +8,8 @@ import {
 import type { DatasetService } from './datasets_service.ts';
 import type { GenerationService } from './generation_service.ts';
 import type { ModelsService } from './models_service.ts';
+import type { StatsService } from './stats_service.ts';
+import type { SettingsStore } from './storage/settings_store.ts';
 import type { TrainingService } from './training_service.ts';
 
 /** What a host knows about itself; the same handlers serve Electron main and the web host. */
@@ -26,6 +28,10 @@ export interface HostServices {
   training?: TrainingService;
   generation?: GenerationService;
   engineStatus?: () => EngineStatus;
+  /** Backend, memory and running jobs for the status bar; without it only main's memory is known. */
+  stats?: StatsService;
+  /** settings.json; without it `settings.get` answers the defaults and `settings.update` `unsupported`. */
+  settings?: SettingsStore;
   /** The native open dialog (Electron); without it `dialog.openPaths` answers `unsupported`. */
   openPaths?: (payload: ParsedPayloadOf<'dialog.openPaths'>) => Promise<string[]>;
 }
@@ -73,13 +79,35 @@ export function createHandlers(facts: HostFacts, services: HostServices = {}): H
     'models.get': ({ id }) => models().get(id),
     'models.remove': async ({ id }) => ({ removed: await models().remove(id) }),
     'models.rename': ({ id, name }) => models().rename(id, name),
+    'models.duplicate': ({ id, name }) => models().duplicate(id, name),
+    'models.export': (payload) => models().export(payload),
+    'models.import': (payload) => models().import(payload),
+    'engine.stats': async () =>
+      (await services.stats?.stats()) ?? {
+        mainRss: process.memoryUsage().rss,
+        jobs: { imports: 0, training: 0, generation: 0 },
+      },
+    'settings.get': async () => (await services.settings?.get()) ?? {},
+    'settings.update': (payload) => {
+      if (!services.settings)
+        throw new IpcError({ code: 'unsupported', message: 'This host keeps no settings' });
+      return services.settings.update(payload);
+    },
     'training.estimate': (payload) => training().estimate(payload),
     'training.start': (payload) => training().start(payload),
     'training.pause': async ({ jobId }) => ({ ok: await training().control(jobId, 'pause') }),
     'training.resume': async ({ jobId }) => ({ ok: await training().control(jobId, 'resume') }),
     'training.stop': async ({ jobId }) => ({ ok: await training().control(jobId, 'stop') }),
     'training.active': () => ({ jobs: training().active() }),
-    'generation.start': (payload) => generation().start(payload),
+    'generation.start': async (payload) => {
+      const started = await generation().start(payload);
+      // Remember these settings for the next session (the seed is not kept).
+      const { temperature, topK, topP, length, variations, key } = payload;
+      void services.settings
+        ?.update({ generation: { temperature, topK, topP, length, variations, ...(key ? { key } : {}) } })
+        .catch(() => undefined);
+      return started;
+    },
     'generation.export': (payload) => generation().export(payload),
   };
 }

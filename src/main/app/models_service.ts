@@ -1,15 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { IpcError, type ModelRecord, type ModelSummary } from '../../shared/ipc/index.ts';
+import {
+  IpcError,
+  type ModelRecord,
+  type ModelSummary,
+  type ParsedPayloadOf,
+  type ResultOf,
+} from '../../shared/ipc/index.ts';
 import type { DatasetService } from './datasets_service.ts';
+import { writeFileAtomic } from './storage/atomic.ts';
+import {
+  MODEL_ARCHIVE_EXTENSION,
+  ModelArchiveError,
+  packModelArchive,
+  readModelFiles,
+  renamedMeta,
+  unpackModelArchive,
+} from './storage/model_archive.ts';
 import { modelRecord, type ModelStore, type StoredModel } from './storage/model_store.ts';
 import type { TrainingService } from './training_service.ts';
 
-/** The Library's models: listed from models/, renamed and deleted by main (never while training). */
+/** Largest model file `models.import` reads. */
+const MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024;
+
+/** Where one-file model exports go and imports come from. */
+export interface ModelFileTarget {
+  /** The data folder's exports/ (used when no path is given and there is no dialog). */
+  exportsDir: string;
+  /** The URL that downloads a file of exports/ (web host). */
+  downloadUrl?: (fileName: string) => string;
+  /** Native save dialog (Electron): the chosen path, or undefined when cancelled. */
+  saveDialog?: (suggestedName: string) => Promise<string | undefined>;
+  /** Native open dialog (Electron): the chosen model file, or undefined when cancelled. */
+  openDialog?: () => Promise<string | undefined>;
+}
+
+/**
+ * The Library's models: listed from models/, renamed, duplicated, exported as one file, imported
+ * and deleted by main (never while training).
+ */
 export class ModelsService {
   constructor(
     private readonly store: ModelStore,
     private readonly datasets: DatasetService,
     private readonly training: TrainingService,
+    private readonly files: ModelFileTarget = { exportsDir: path.join(store.dir, '..', 'exports') },
   ) {}
 
   /** Every model, newest first (a model whose first epoch is not saved yet is not listed). */
@@ -40,6 +76,59 @@ export class ModelsService {
     return summary(this.record(model, await this.datasetNames(), new Set()));
   }
 
+  /** Copies a model under a new id; the copy is named `name`, or "<name> copy". */
+  async duplicate(id: string, name?: string): Promise<ModelSummary> {
+    this.training.assertIdle(id);
+    const source = await this.get(id);
+    const copy = await this.store.duplicate(id, randomUUID(), name ?? `${source.name} copy`.slice(0, 200));
+    if (!copy) throw new IpcError({ code: 'not_found', message: `No model with id ${id}` });
+    return summary(this.record(copy, await this.datasetNames(), new Set()));
+  }
+
+  /** Writes a model as one `.continuo-model` file (save dialog, given path, or exports/ with a URL). */
+  async export(payload: ParsedPayloadOf<'models.export'>): Promise<ResultOf<'models.export'>> {
+    this.training.assertIdle(payload.id);
+    const { dir, model } = await this.folder(payload.id);
+    const data = packModelArchive(await readModelFiles(dir));
+    const fileName = `${safeName(model.name)}${MODEL_ARCHIVE_EXTENSION}`;
+    let file = payload.path;
+    if (!file && this.files.saveDialog) {
+      file = await this.files.saveDialog(fileName);
+      if (!file) throw new IpcError({ code: 'unsupported', message: 'Export cancelled' });
+    }
+    const inExports = !file;
+    file = path.resolve(file ?? path.join(this.files.exportsDir, fileName));
+    await writeFileAtomic(file, data);
+    const url = inExports && this.files.downloadUrl ? this.files.downloadUrl(path.basename(file)) : undefined;
+    return { path: file, bytes: data.length, ...(url ? { downloadUrl: url } : {}) };
+  }
+
+  /** Validates a `.continuo-model` file and installs it as a new model (`invalid_file` when it is not one). */
+  async import(payload: ParsedPayloadOf<'models.import'>): Promise<ModelSummary> {
+    let file = payload.path;
+    if (!file && this.files.openDialog) {
+      file = await this.files.openDialog();
+      if (!file) throw new IpcError({ code: 'unsupported', message: 'Import cancelled' });
+    }
+    if (!file)
+      throw new IpcError({ code: 'unsupported', message: 'Give the path of a model file to import' });
+    const data = await readModelFile(file);
+    let checked;
+    try {
+      checked = unpackModelArchive(data);
+    } catch (error) {
+      if (!(error instanceof ModelArchiveError)) throw error;
+      throw new IpcError({ code: 'invalid_file', message: `${path.basename(file)}: ${error.message}` });
+    }
+    const files = payload.name
+      ? { ...checked.files, 'meta.json': renamedMeta(checked.files['meta.json'], payload.name) }
+      : checked.files;
+    const installed = await this.store.install(randomUUID(), files);
+    if (!installed)
+      throw new IpcError({ code: 'internal', message: 'The imported model could not be read back' });
+    return summary(this.record(installed, await this.datasetNames(), new Set()));
+  }
+
   async remove(id: string): Promise<boolean> {
     this.training.assertIdle(id);
     return this.store.remove(id);
@@ -58,6 +147,35 @@ export class ModelsService {
     }
     return names;
   }
+}
+
+/** Reads a file to import, with typed errors for a missing, unreadable or oversized one. */
+async function readModelFile(file: string): Promise<Uint8Array> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new IpcError({ code: 'invalid_file', message: `${file} is not a file` });
+    if (info.size > MAX_IMPORT_BYTES)
+      throw new IpcError({ code: 'invalid_file', message: `${file} is too large for a model file` });
+    return await readFile(file);
+  } catch (error) {
+    if (error instanceof IpcError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new IpcError({
+      code: code === 'ENOENT' ? 'not_found' : 'invalid_file',
+      message: code === 'ENOENT' ? `No file at ${file}` : `Cannot read ${file}: ${(error as Error).message}`,
+    });
+  }
+}
+
+/** A file-name-safe version of a model name. */
+function safeName(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'continuo-model'
+  );
 }
 
 function pathsKey(paths: readonly string[]): string {

@@ -5,7 +5,9 @@ import { prepareDataDir, type DataDirLayout } from './data_dir.ts';
 import { DatasetService, type Broadcast } from './datasets_service.ts';
 import { GenerationService, type ExportTarget } from './generation_service.ts';
 import { createHandlers } from './handlers.ts';
-import { ModelsService } from './models_service.ts';
+import { ModelsService, type ModelFileTarget } from './models_service.ts';
+import { StatsService } from './stats_service.ts';
+import { SettingsStore } from './storage/settings_store.ts';
 import { DatasetStore } from './storage/dataset_store.ts';
 import { ModelStore } from './storage/model_store.ts';
 import { TrainingService } from './training_service.ts';
@@ -26,6 +28,10 @@ export interface StudioCoreOptions {
   saveDialog?: ExportTarget['saveDialog'];
   /** The URL that downloads a file of exports/ (web host). */
   downloadUrl?: ExportTarget['downloadUrl'];
+  /** Native save dialog for a one-file model export (Electron). */
+  saveModelDialog?: ModelFileTarget['saveDialog'];
+  /** Native open dialog for a model file to import (Electron). */
+  openModelDialog?: ModelFileTarget['openDialog'];
 }
 
 /** A running host core: the handlers to serve, the engine, the data folder. */
@@ -72,7 +78,15 @@ export async function startStudioCore(options: StudioCoreOptions): Promise<Studi
     }),
   );
   const training = new TrainingService(engine, datasets, modelStore, layout.tokenCache, broadcast);
-  const models = new ModelsService(modelStore, datasets, training);
+  const models = new ModelsService(modelStore, datasets, training, {
+    exportsDir: layout.exports,
+    ...(options.downloadUrl ? { downloadUrl: options.downloadUrl } : {}),
+    ...(options.saveModelDialog ? { saveDialog: options.saveModelDialog } : {}),
+    ...(options.openModelDialog ? { openDialog: options.openModelDialog } : {}),
+  });
+  const settings = new SettingsStore(layout.settings, (reason) =>
+    broadcast('app.log', { level: 'warning', source: 'host', message: `Settings: ${reason}` }),
+  );
   const generation = new GenerationService(
     engine,
     models,
@@ -91,6 +105,12 @@ export async function startStudioCore(options: StudioCoreOptions): Promise<Studi
       training,
       generation,
       engineStatus: () => engine.status,
+      settings,
+      stats: new StatsService(engine, () => ({
+        imports: datasets.runningCount(),
+        training: training.active().length,
+        generation: generation.runningCount(),
+      })),
       ...(options.openPaths ? { openPaths: options.openPaths } : {}),
     },
   );

@@ -37,6 +37,9 @@ export class TrainingService {
       job.last = progress;
       broadcast('training.progress', progress);
     });
+    engine.on('training.sample', (sample) => {
+      if (this.running.has(sample.jobId)) broadcast('training.sample', sample);
+    });
     engine.on('training.finished', (finished) => {
       if (!this.running.delete(finished.jobId)) return;
       broadcast('training.finished', finished);

@@ -15,12 +15,21 @@ import {
   GenerationFinishedSchema,
   GenerationStartPayloadSchema,
 } from './schemas/generation.ts';
-import { ModelRecordSchema, ModelSummarySchema } from './schemas/models.ts';
+import {
+  ModelDuplicatePayloadSchema,
+  ModelExportPayloadSchema,
+  ModelExportSchema,
+  ModelImportPayloadSchema,
+  ModelRecordSchema,
+  ModelSummarySchema,
+} from './schemas/models.ts';
+import { EngineStatsSchema, SettingsUpdatePayloadSchema, StudioSettingsSchema } from './schemas/settings.ts';
 import {
   TrainingEstimatePayloadSchema,
   TrainingEstimateSchema,
   TrainingFinishedSchema,
   TrainingProgressSchema,
+  TrainingSampleSchema,
   TrainingStartPayloadSchema,
 } from './schemas/training.ts';
 
@@ -100,6 +109,18 @@ export const requests = {
     payload: z.strictObject({ id: IdSchema, name: z.string().trim().min(1).max(200) }),
     result: ModelSummarySchema,
   },
+  /** Copies a model folder under a new id and name (`busy` while it trains). */
+  'models.duplicate': { payload: ModelDuplicatePayloadSchema, result: ModelSummarySchema },
+  /** Writes a model as one `.continuo-model` file (zip of model.json, weights.bin, meta.json). */
+  'models.export': { payload: ModelExportPayloadSchema, result: ModelExportSchema },
+  /** Validates a `.continuo-model` file and installs it as a new model (`invalid_file` when it is not one). */
+  'models.import': { payload: ModelImportPayloadSchema, result: ModelSummarySchema },
+  /** The engine's backend and memory, main's memory and the running jobs (polled by the status bar). */
+  'engine.stats': { payload: NoPayload, result: EngineStatsSchema },
+  /** The remembered settings (defaults when settings.json is missing or corrupt). */
+  'settings.get': { payload: NoPayload, result: StudioSettingsSchema },
+  /** Replaces parts of the remembered settings; answers with all of them. */
+  'settings.update': { payload: SettingsUpdatePayloadSchema, result: StudioSettingsSchema },
   /** Parameter count and time per epoch of a model size on this dataset, timed in the engine. */
   'training.estimate': { payload: TrainingEstimatePayloadSchema, result: TrainingEstimateSchema },
   /** Starts training a new model in the engine; progress and the end come as events. */
@@ -157,6 +178,8 @@ export const events = {
   'training.progress': TrainingProgressSchema,
   /** A training job ended. */
   'training.finished': TrainingFinishedSchema,
+  /** A short sample generated from the weights of an epoch that just ended. */
+  'training.sample': TrainingSampleSchema,
   /** Notes of one variation as they are generated. */
   'generation.event': GenerationEventSchema,
   /** A generation ended, with every variation. */

@@ -18,6 +18,7 @@ import {
   TrainingFinishedSchema,
   TrainingKnobsSchema,
   TrainingProgressSchema,
+  TrainingSampleSchema,
 } from './schemas/training.ts';
 import { ResponseSchema, RequestIdSchema } from './envelope.ts';
 
@@ -35,6 +36,15 @@ export const engineRequests = {
   'engine.ping': {
     payload: NoPayload,
     result: z.strictObject({ pid: z.number().int(), uptimeSeconds: z.number().nonnegative() }),
+  },
+  /** The TensorFlow.js backend and this process's memory (bytes), for the status bar. */
+  'engine.stats': {
+    payload: NoPayload,
+    result: z.strictObject({
+      backend: z.string().max(40),
+      rss: z.number().nonnegative(),
+      heapUsed: z.number().nonnegative(),
+    }),
   },
   /** Starts an import job; answers at once, then `datasets.progress` and `datasets.imported`/`job.ended`. */
   'datasets.import': {
@@ -103,6 +113,7 @@ export const engineEvents = {
   'app.log': LogLineSchema,
   'training.progress': TrainingProgressSchema,
   'training.finished': TrainingFinishedSchema,
+  'training.sample': TrainingSampleSchema,
   'generation.event': GenerationEventSchema,
   'generation.finished': GenerationFinishedSchema,
 } as const;

@@ -22,6 +22,8 @@ export const IpcErrorCodeSchema = z.enum([
   'engine_unavailable',
   /** The thing is in use (e.g. a model while it trains). */
   'busy',
+  /** A file given to open is not what it should be (e.g. a corrupt or foreign model file). */
+  'invalid_file',
 ]);
 /** Why a request failed. */
 export type IpcErrorCode = z.infer<typeof IpcErrorCodeSchema>;

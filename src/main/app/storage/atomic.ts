@@ -1,2 +1,2 @@
 /** Main's atomic writes are the engine's (one implementation for all user data). */
-export { writeFileAtomic, writeJsonAtomic } from '../../engine/storage/atomic.ts';
+export { writeFileAtomic, writeFolderAtomic, writeJsonAtomic } from '../../engine/storage/atomic.ts';

@@ -1,8 +1,9 @@
-import { readFile, readdir, rm, stat } from 'node:fs/promises';
+import { cp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { IdSchema, type ModelRecord } from '../../../shared/ipc/index.ts';
 import { parseModelMeta, type ModelMeta } from '../../engine/model/meta.ts';
-import { writeJsonAtomic } from './atomic.ts';
+import { writeFolderAtomic, writeJsonAtomic } from './atomic.ts';
+import { MODEL_ARCHIVE_ENTRIES, renamedMeta, type ModelFiles } from './model_archive.ts';
 
 /** A model folder as read from disk: its id, meta.json and size. */
 export interface StoredModel {
@@ -82,6 +83,31 @@ export class ModelStore {
     if (!exists) return false;
     await rm(folder, { recursive: true, force: true });
     return true;
+  }
+
+  /**
+   * Copies a model folder (checkpoint included) under a new id and display name, atomically:
+   * the copy is made in a temporary sibling folder, then renamed into place.
+   */
+  async duplicate(id: string, newId: string, name: string): Promise<StoredModel | undefined> {
+    const source = await this.get(id);
+    if (!source) return undefined;
+    const from = this.folder(id);
+    await writeFolderAtomic(this.folder(newId), async (temp) => {
+      await cp(from, temp, { recursive: true, errorOnExist: false, force: true });
+      const metaFile = path.join(temp, 'meta.json');
+      await writeFile(metaFile, renamedMeta(await readFile(metaFile), name));
+    });
+    return this.get(newId);
+  }
+
+  /** Installs validated model files as a new model folder, atomically (model.json written last). */
+  async install(newId: string, files: ModelFiles): Promise<StoredModel | undefined> {
+    await writeFolderAtomic(this.folder(newId), async (temp) => {
+      for (const name of [...MODEL_ARCHIVE_ENTRIES].reverse())
+        await writeFile(path.join(temp, name), files[name]);
+    });
+    return this.get(newId);
   }
 
   private async read(id: string, quiet: boolean): Promise<StoredModel | undefined> {

@@ -71,3 +71,8 @@ export async function initBackend(preferred?: BackendName): Promise<BackendInfo>
 export function activeBackend(): string {
   return tf.getBackend();
 }
+
+/** The backend `initBackend` chose (or is choosing), without starting a new search; undefined before it ran. */
+export function chosenBackend(): Promise<BackendInfo> | undefined {
+  return active;
+}

@@ -9,6 +9,7 @@ export { evaluateModel, type EvaluateOptions } from './evaluate.ts';
 export { learningRateAt } from './schedule.ts';
 export { readCheckpoint, CHECKPOINT_DIR, type Checkpoint, type CheckpointState } from './checkpoint.ts';
 export type {
+  EpochWeights,
   EvalResult,
   ResumeOverrides,
   TrainCallbacks,

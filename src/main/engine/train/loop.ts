@@ -208,7 +208,15 @@ export async function runTrainingLoop(
     else await writeMeta(ctx.modelDir, metaNow(ctx));
     await saveCheckpoint();
     phase = 'training';
-    callbacks.onEpoch?.(epochMetrics);
+    if (callbacks.onEpoch) {
+      const weights = {
+        config: model.config,
+        weights: model.weightData(),
+        codec: ctx.codec,
+        vocabulary: data.vocabulary,
+      };
+      callbacks.onEpoch(epochMetrics, weights);
+    }
     emit();
     const patience = settings.earlyStoppingPatience;
     if (patience !== null && state.epochsSinceBest >= patience && state.epoch < settings.epochs) {

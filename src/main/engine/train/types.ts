@@ -3,6 +3,9 @@ import type { CodecSpec } from '../datasets/types.ts';
 import type { BackendName } from '../model/backend.ts';
 import type { EpochMetrics } from '../model/meta.ts';
 import type { ModelArchitecture, PresetName } from '../model/presets.ts';
+import type { TokenModelConfig, WeightData } from '../model/token_model.ts';
+import type { Codec } from '../codecs/codec.ts';
+import type { Vocabulary } from '../codecs/vocabulary.ts';
 
 /** Everything a new training run needs. Only `paths`, `codec` and `outDir` are required. */
 export interface TrainModelOptions {
@@ -121,8 +124,11 @@ export interface TrainResult {
 /** Listeners of a training run. All optional. */
 export interface TrainCallbacks {
   onProgress?(progress: TrainProgress): void;
-  /** After each epoch's validation and checkpoint. */
-  onEpoch?(metrics: EpochMetrics): void;
+  /**
+   * After each epoch's validation and checkpoint. `weights` is a copy of the weights the epoch
+   * ended with (e.g. to generate a sample); absent when the run is in a child process.
+   */
+  onEpoch?(metrics: EpochMetrics, weights?: EpochWeights): void;
   /** Warnings and notes worth showing (import errors, skipped tokens, resumed from...). */
   onLog?(message: string): void;
 }
@@ -155,4 +161,13 @@ export interface EvalResult {
   /** The split evaluated ('validation', or 'all' when the paths have no validation items). */
   split: 'validation' | 'all';
   backend: string;
+}
+
+/** The model as one epoch left it: enough to generate from (see `GenerationModel`). */
+export interface EpochWeights {
+  config: TokenModelConfig;
+  /** A copy: later training steps do not change it. */
+  weights: Record<string, WeightData>;
+  codec: Codec;
+  vocabulary: Vocabulary;
 }

@@ -2,10 +2,13 @@ import type { ContinuoApi } from '../../../shared/ipc/api.ts';
 import type {
   GenerationEvent,
   GenerationFinished,
+  GenerationSeed,
+  NoteSequenceWire,
   NoteWire,
   PayloadOf,
   ResultOf,
 } from '../../../shared/ipc/index.ts';
+import { sliceByTime } from '../../../shared/music/sequences.ts';
 import { EarlyEvents, errorText } from './early_events.ts';
 
 /** One variation as the Generate panel shows it. */
@@ -16,6 +19,8 @@ export interface VariationView {
   tokens: number;
   done: boolean;
   abc: string | null;
+  /** The whole finished sequence (tempo and meter included), for seeding the next generation. */
+  sequence?: NoteSequenceWire;
   /** Keep / discard decision; undefined until the user makes one. */
   decision?: 'kept' | 'discarded';
   /** The last export of this variation. */
@@ -32,6 +37,8 @@ export interface GenerationRun {
   variations: VariationView[];
   /** Milliseconds from the Generate click to the first notes on screen. */
   firstNotesMs?: number;
+  /** When it continues a phrase: what it continues, and how long the seed lasts (seconds). */
+  seed?: { label: string; seconds: number };
   seconds?: number;
 }
 
@@ -41,6 +48,8 @@ export class GenerationModel {
   error = $state<string | undefined>(undefined);
 
   private clickedAt = 0;
+  /** The request, model name and codec of the last start (what "Continue this" reuses). */
+  private last: { payload: PayloadOf<'generation.start'>; modelName: string; codec: string } | undefined;
   private readonly early = new EarlyEvents<GenerationEvent | GenerationFinished>();
 
   constructor(private readonly api: ContinuoApi) {
@@ -49,9 +58,15 @@ export class GenerationModel {
   }
 
   /** Starts generating and follows the run. */
-  async start(payload: PayloadOf<'generation.start'>, modelName: string, codec: string): Promise<void> {
+  async start(
+    payload: PayloadOf<'generation.start'>,
+    modelName: string,
+    codec: string,
+    seedInfo?: { label: string; seconds: number },
+  ): Promise<void> {
     this.error = undefined;
     this.clickedAt = performance.now();
+    this.last = { payload, modelName, codec };
     try {
       const { jobId } = await this.api.request('generation.start', payload);
       this.run = {
@@ -59,6 +74,7 @@ export class GenerationModel {
         modelName,
         codec,
         state: 'running',
+        ...(seedInfo ? { seed: seedInfo } : {}),
         variations: Array.from({ length: payload.variations }, (_, variation) => ({
           variation,
           notes: [],
@@ -85,6 +101,41 @@ export class GenerationModel {
     } catch (error) {
       this.error = `Could not cancel: ${errorText(error)}`;
     }
+  }
+
+  /**
+   * Generates again with the same settings, seeded by a finished variation: the whole of it
+   * (an ABC model gets its ABC text, which its codec encodes), or its notes from `range.start`
+   * to `range.end` seconds.
+   */
+  async continueFrom(variation: number, range?: { start: number; end: number }): Promise<void> {
+    const run = this.run;
+    const view = run?.variations.find((v) => v.variation === variation);
+    const last = this.last;
+    if (!run || !view?.done || !view.sequence || !last) return;
+    const whole = !range || (range.start <= 0 && range.end >= view.totalTime);
+    let seed: GenerationSeed;
+    let seconds = view.totalTime;
+    let label = `Variation ${variation + 1}`;
+    if (whole && run.codec === 'abc' && view.abc) {
+      seed = { kind: 'abc', text: view.abc };
+    } else if (whole || !range) {
+      seed = { kind: 'sequence', sequence: view.sequence };
+    } else {
+      if (!(range.end > range.start) || range.start < 0) {
+        this.error = 'Choose a seed range whose end comes after its start';
+        return;
+      }
+      const slice = sliceByTime(view.sequence, range.start, range.end);
+      if (slice.notes.length === 0) {
+        this.error = `Variation ${variation + 1} has no notes between ${range.start} s and ${range.end} s`;
+        return;
+      }
+      seed = { kind: 'sequence', sequence: { ...slice, source: { kind: 'generated' } } };
+      seconds = slice.totalTime;
+      label = `Variation ${variation + 1}, ${range.start}–${range.end} s`;
+    }
+    await this.start({ ...last.payload, seed }, last.modelName, last.codec, { label, seconds });
   }
 
   /** Marks a variation kept or discarded. */
@@ -138,6 +189,7 @@ export class GenerationModel {
       view.totalTime = result.sequence.totalTime;
       view.tokens = result.tokens;
       view.abc = result.abc;
+      view.sequence = result.sequence;
       view.done = true;
     }
     if (finished.variations.length === 0) run.variations = [];

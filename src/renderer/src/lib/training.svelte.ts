@@ -4,6 +4,7 @@ import type {
   TrainingEstimate,
   TrainingFinished,
   TrainingProgress,
+  TrainingSample,
 } from '../../../shared/ipc/index.ts';
 import { EarlyEvents, errorText } from './early_events.ts';
 import { LossSeries } from './loss_series.ts';
@@ -31,12 +32,15 @@ export class TrainingModel {
   curveVersion = $state(0);
   /** The followed run's curves (plain data: the chart reads it when `curveVersion` changes). */
   curves = new LossSeries();
+  /** The followed run's epoch samples, by epoch. */
+  samples = $state<TrainingSample[]>([]);
 
-  private readonly early = new EarlyEvents<TrainingProgress | TrainingFinished>();
+  private readonly early = new EarlyEvents<TrainingProgress | TrainingFinished | TrainingSample>();
 
   constructor(private readonly api: ContinuoApi) {
     api.on('training.progress', (progress) => this.onProgress(progress));
     api.on('training.finished', (finished) => this.onFinished(finished));
+    api.on('training.sample', (sample) => this.onSample(sample));
   }
 
   /** Follows a run that is already going (e.g. after a page reload). */
@@ -47,6 +51,7 @@ export class TrainingModel {
       const first = jobs[0];
       if (first && (!this.job || this.ended)) {
         this.curves = new LossSeries();
+        this.samples = [];
         this.ended = false;
         this.job = first;
         this.name = 'Training';
@@ -70,6 +75,7 @@ export class TrainingModel {
       const { jobId, modelId } = await this.api.request('training.start', payload);
       this.curves = new LossSeries();
       this.curveVersion++;
+      this.samples = [];
       this.ended = false;
       this.name = payload.name;
       this.job = {
@@ -89,6 +95,7 @@ export class TrainingModel {
       };
       for (const event of this.early.take(jobId)) {
         if ('outcome' in event) this.onFinished(event);
+        else if ('sequence' in event) this.onSample(event);
         else this.onProgress(event);
       }
     } catch (error) {
@@ -118,6 +125,16 @@ export class TrainingModel {
     const added = this.curves.addTrain(progress.step, progress.loss);
     this.curves.setEpochs(progress.history);
     if (added || progress.history.length > 0) this.curveVersion++;
+  }
+
+  private onSample(sample: TrainingSample): void {
+    if (!this.job || this.job.jobId !== sample.jobId) {
+      this.early.add(sample);
+      return;
+    }
+    this.samples = [...this.samples.filter((s) => s.epoch !== sample.epoch), sample].sort(
+      (a, b) => a.epoch - b.epoch,
+    );
   }
 
   private onFinished(finished: TrainingFinished): void {

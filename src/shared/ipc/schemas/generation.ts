@@ -5,10 +5,33 @@ import { NoteSchema, NoteSequenceSchema } from './note_sequence.ts';
 /** Most variations one generation makes. */
 export const MAX_VARIATIONS = 8;
 
+/** Most characters of an ABC seed text. */
+export const MAX_SEED_ABC_CHARS = 200_000;
+
+/** A seed phrase sent as notes: a NoteSequence with at least one note, each ending at or after its start. */
+export const SeedSequenceSchema = NoteSequenceSchema.superRefine((sequence, ctx) => {
+  if (sequence.notes.length === 0) ctx.addIssue({ code: 'custom', message: 'The seed has no notes' });
+  const bad = sequence.notes.findIndex((note) => note.endTime < note.startTime);
+  if (bad >= 0)
+    ctx.addIssue({ code: 'custom', path: ['notes', bad], message: 'A note ends before it starts' });
+});
+
+/**
+ * What the model continues: a MIDI or ABC file; a phrase as notes (e.g. a generated variation
+ * or a slice of it); or ABC text (what an ABC model's codec encodes).
+ */
+export const GenerationSeedSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('file'), path: LocalPathSchema }),
+  z.strictObject({ kind: z.literal('sequence'), sequence: SeedSequenceSchema }),
+  z.strictObject({ kind: z.literal('abc'), text: z.string().trim().min(1).max(MAX_SEED_ABC_CHARS) }),
+]);
+/** What the model continues. */
+export type GenerationSeed = z.infer<typeof GenerationSeedSchema>;
+
 /** Sampling settings of a generation. */
 export const GenerationSettingsSchema = z.strictObject({
-  /** A MIDI or ABC file whose music the model continues; none starts from scratch. */
-  seed: z.strictObject({ kind: z.literal('file'), path: LocalPathSchema }).optional(),
+  /** The music the model continues; none starts from scratch. */
+  seed: GenerationSeedSchema.optional(),
   temperature: z.number().min(0).max(5),
   /** 0 = no limit. */
   topK: z.number().int().min(0).max(100_000),

@@ -6,3 +6,4 @@ export * from './note_sequence.ts';
 export * from './models.ts';
 export * from './training.ts';
 export * from './generation.ts';
+export * from './settings.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CodecNameSchema } from './datasets.ts';
-import { IdSchema } from './ids.ts';
+import { IdSchema, LocalPathSchema } from './ids.ts';
 
 /** Built-in model sizes (mirrors the engine's `PRESETS`). */
 export const PresetNameSchema = z.enum(['sketch', 'standard', 'large']);
@@ -65,3 +65,29 @@ export const ModelRecordSchema = ModelSummarySchema.extend({
 });
 /** A model with its epoch history. */
 export type ModelRecord = z.infer<typeof ModelRecordSchema>;
+
+/** Payload of `models.duplicate`: the model to copy and, optionally, the copy's name. */
+export const ModelDuplicatePayloadSchema = z.strictObject({
+  id: IdSchema,
+  name: z.string().trim().min(1).max(200).optional(),
+});
+
+/** Payload of `models.export`: the model, and where to write (dialog or exports/ when absent). */
+export const ModelExportPayloadSchema = z.strictObject({
+  id: IdSchema,
+  path: LocalPathSchema.optional(),
+});
+
+/** Result of `models.export`: the `.continuo-model` file written, and (web host) its download URL. */
+export const ModelExportSchema = z.strictObject({
+  path: LocalPathSchema,
+  downloadUrl: z.string().max(2000).optional(),
+  bytes: z.number().int().nonnegative(),
+});
+
+/** Payload of `models.import`: a `.continuo-model` file (Electron's open dialog picks it when absent). */
+export const ModelImportPayloadSchema = z.strictObject({
+  path: LocalPathSchema.optional(),
+  /** The imported model's name; its own name when absent. */
+  name: z.string().trim().min(1).max(200).optional(),
+});

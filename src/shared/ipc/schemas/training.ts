@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IdSchema } from './ids.ts';
 import { ArchitectureChoiceSchema, EpochRecordSchema } from './models.ts';
+import { NoteSequenceSchema } from './note_sequence.ts';
 
 /** Hyper-parameters a user may set; the engine fills in the rest. */
 export const TrainingKnobsSchema = z.strictObject({
@@ -83,3 +84,20 @@ export const TrainingFinishedSchema = z.strictObject({
 });
 /** Event `training.finished`. */
 export type TrainingFinished = z.infer<typeof TrainingFinishedSchema>;
+
+/** Event `training.sample`: a short piece generated from the weights of an epoch that just ended. */
+export const TrainingSampleSchema = z.strictObject({
+  jobId: IdSchema,
+  modelId: IdSchema,
+  /** The epoch (1-based) whose weights made it. */
+  epoch: z.number().int().positive(),
+  sequence: NoteSequenceSchema,
+  /** ABC text, for ABC models. */
+  abc: z.string().max(200_000).nullable(),
+  /** What was asked for: `4bars` (ABC) or `8s`. */
+  length: z.string().max(32),
+  /** Milliseconds it took to generate (alongside training, which does not wait for it). */
+  ms: z.number().nonnegative(),
+});
+/** Event `training.sample`. */
+export type TrainingSample = z.infer<typeof TrainingSampleSchema>;

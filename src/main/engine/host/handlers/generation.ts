@@ -1,11 +1,10 @@
 import type { EnginePayloadOf, GeneratedVariation } from '../../../../shared/ipc/index.ts';
 import type { Token } from '../../codecs/codec.ts';
-import type { MusicItem } from '../../music/music_item.ts';
 import { TokenGenerator } from '../../generate/generator.ts';
 import { loadGenerationModel, type GenerationModel } from '../../generate/load_model.ts';
 import { decodeVariation } from '../../generate/outputs.ts';
-import { readSeedFile } from '../../generate/seed.ts';
 import type { EngineContext, EngineHandlers } from '../context.ts';
+import { seedOptions } from '../studio/seed_payload.ts';
 import { wireNotes, wireSequence } from '../studio/wire_music.ts';
 
 /** Least time between two note events of one variation (the first notes go at once). */
@@ -49,11 +48,11 @@ async function runGeneration(
   const started = performance.now();
   try {
     const { model, generator } = await generatorFor(payload.modelDir);
-    const seed = payload.seed ? await readSeedFile(payload.seed.path) : undefined;
     const { codec } = model;
-    // The music part of the prompt (seed, or the ABC header), so streamed notes decode like the
-    // final result. Priming is deterministic; a key-forced ABC K: may differ until the end.
-    const prefix = promptPrefix(generator, seed);
+    const seed = payload.seed ? await seedOptions(payload.seed, model) : {};
+    // The music part of the prompt (seed, or the ABC header), given by the generator once it has
+    // primed, so streamed notes decode like the final result.
+    let prefix: Token[] = [];
     const streams: { prefix: Token[]; tokens: Token[]; sentAt: number; sentNotes: number }[] = [];
     const flush = (variation: number, force: boolean): void => {
       const stream = streams[variation];
@@ -77,7 +76,7 @@ async function runGeneration(
       });
     };
     const result = await generator.generate({
-      ...(seed ? { seed } : {}),
+      ...seed,
       length: payload.length,
       temperature: payload.temperature,
       topK: payload.topK,
@@ -86,6 +85,9 @@ async function runGeneration(
       ...(payload.key ? { key: payload.key } : {}),
       ...(payload.randomSeed !== undefined ? { rngSeed: payload.randomSeed } : {}),
       signal,
+      onPrimed: (primed) => {
+        prefix = primed.prefix;
+      },
       onEvent: (event) => {
         let stream = streams[event.variation];
         if (!stream) {
@@ -129,15 +131,5 @@ async function runGeneration(
       variations: [],
       seconds: (performance.now() - started) / 1000,
     });
-  }
-}
-
-/** The music part of the prompt the generator will feed (cheap: a batch-1 priming pass). */
-function promptPrefix(generator: TokenGenerator, seed: MusicItem | undefined): Token[] {
-  try {
-    const primed = generator.prime(seed ? { seed } : {});
-    return primed.prompt.slice(primed.primerLength);
-  } catch {
-    return [];
   }
 }

@@ -1,6 +1,13 @@
 import type { EnginePayloadOf, EpochRecord, TrainingProgress } from '../../../../shared/ipc/index.ts';
 import type { EpochMetrics } from '../../model/meta.ts';
-import { startTraining, type TrainingHandle, type TrainProgress } from '../../train/index.ts';
+import { generateEpochSample } from '../../generate/epoch_sample.ts';
+import {
+  startTraining,
+  type EpochWeights,
+  type TrainingHandle,
+  type TrainProgress,
+} from '../../train/index.ts';
+import { wireSequence } from '../studio/wire_music.ts';
 import type { EngineContext, EngineHandlers } from '../context.ts';
 import { architectureOf } from '../studio/architecture.ts';
 import { estimateTraining } from '../studio/estimate.ts';
@@ -15,6 +22,8 @@ interface TrainingJob {
   sentAt: number;
   /** A send held back by the interval, so the latest progress always goes out. */
   trailing?: ReturnType<typeof setTimeout>;
+  /** Epoch samples being generated (the end of the run waits for them). */
+  samples: Promise<void>[];
 }
 
 /**
@@ -54,7 +63,9 @@ export function trainingHandlers(
       // `jobs.cancel` (or the host going away) stops the run like the Stop button.
       signal.addEventListener('abort', () => started.handle.stop(), { once: true });
       void started.handle.done
-        .then((result) => {
+        .then(async (result) => {
+          // Each epoch's sample goes out before the run's end.
+          await Promise.allSettled(started.samples);
           context.emit('training.finished', {
             jobId: payload.jobId,
             modelId: payload.modelId,
@@ -65,7 +76,8 @@ export function trainingHandlers(
             saved: result.epochs > 0 || result.step > 0,
           });
         })
-        .catch((error: unknown) => {
+        .catch(async (error: unknown) => {
+          await Promise.allSettled(started.samples);
           context.emit('training.finished', {
             jobId: payload.jobId,
             modelId: payload.modelId,
@@ -106,6 +118,7 @@ function startJob(
   send: (job: TrainingJob, force: boolean) => void,
 ): TrainingJob {
   const history: EpochRecord[] = [];
+  const samples: Promise<void>[] = [];
   const initial: TrainingProgress = {
     jobId: payload.jobId,
     modelId: payload.modelId,
@@ -153,8 +166,9 @@ function startJob(
         const previous = holder.job?.last ?? pending;
         update(fromTrainer(previous, progress), previous.state !== stateOf(progress, previous));
       },
-      onEpoch: (metrics) => {
+      onEpoch: (metrics, weights) => {
         history.push(epochRecord(metrics));
+        if (weights) samples.push(sendEpochSample(context, payload, metrics.epoch, weights));
         const previous = holder.job?.last ?? pending;
         update({ ...previous, history: [...history], valLoss: metrics.valLoss ?? previous.valLoss }, true);
       },
@@ -162,7 +176,7 @@ function startJob(
         context.emit('app.log', { level: 'info', source: 'engine', message: message.slice(0, 4000) }),
     },
   );
-  const job: TrainingJob = { handle, last: pending, sentAt: 0 };
+  const job: TrainingJob = { handle, last: pending, sentAt: 0, samples };
   holder.job = job;
   send(job, true);
   return job;
@@ -202,4 +216,38 @@ function epochRecord(metrics: EpochMetrics): EpochRecord {
     tokensPerSec: Math.max(0, metrics.tokensPerSec),
     seconds: Math.max(0, metrics.seconds),
   };
+}
+
+/**
+ * Generates the sample of an epoch from a copy of its weights and sends it as `training.sample`.
+ * It runs alongside the next epoch's steps (both yield to the event loop); a failure is logged.
+ */
+async function sendEpochSample(
+  context: EngineContext,
+  payload: EnginePayloadOf<'training.start'>,
+  epoch: number,
+  weights: EpochWeights,
+): Promise<void> {
+  try {
+    const sample = await generateEpochSample(weights, epoch);
+    context.emit('training.sample', {
+      jobId: payload.jobId,
+      modelId: payload.modelId,
+      epoch,
+      sequence: wireSequence(sample.sequence),
+      abc: sample.abc === null ? null : sample.abc.slice(0, 200_000),
+      length: sample.length,
+      ms: sample.ms,
+    });
+  } catch (error) {
+    context.emit('app.log', {
+      level: 'warning',
+      source: 'engine',
+      message:
+        `No sample for epoch ${epoch}: ${error instanceof Error ? error.message : String(error)}`.slice(
+          0,
+          4000,
+        ),
+    });
+  }
 }

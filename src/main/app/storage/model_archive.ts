@@ -1,0 +1,181 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { strToU8, strFromU8, unzipSync, zipSync, type UnzipFileFilter } from 'fflate';
+import { parseModelMeta, type ModelMeta } from '../../engine/model/meta.ts';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from '../../engine/model/serialize.ts';
+
+/**
+ * One-file models: a zip named `<name>.continuo-model` holding a model folder's model.json,
+ * weights.bin and meta.json (never the training checkpoint). Unpacking validates everything
+ * before anything is written, so a corrupt, truncated or foreign file is refused with a clear
+ * `ModelArchiveError` and never half-installed.
+ */
+
+/** File extension of an exported model. */
+export const MODEL_ARCHIVE_EXTENSION = '.continuo-model';
+/** The entries of a model archive (the files of a model folder that make the model). */
+export const MODEL_ARCHIVE_ENTRIES = ['model.json', 'weights.bin', 'meta.json'] as const;
+/** Largest archive entry accepted (before unpacking), so a zip bomb cannot fill memory. */
+export const MAX_ENTRY_BYTES = 1024 * 1024 * 1024;
+
+/** Why an archive was refused. */
+export type ModelArchiveProblem =
+  'not_a_zip' | 'unsafe_entry' | 'missing_entry' | 'too_large' | 'invalid_model';
+
+/** A model archive that cannot be used; `problem` says why in a word, `message` in a sentence. */
+export class ModelArchiveError extends Error {
+  constructor(
+    readonly problem: ModelArchiveProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ModelArchiveError';
+  }
+}
+
+/** The three files of a model, as bytes. */
+export type ModelFiles = Record<(typeof MODEL_ARCHIVE_ENTRIES)[number], Uint8Array>;
+
+/** A model's files after validation, with its parsed meta.json. */
+export interface CheckedModelFiles {
+  files: ModelFiles;
+  meta: ModelMeta;
+}
+
+/** Reads the three model files of a model folder. */
+export async function readModelFiles(dir: string): Promise<ModelFiles> {
+  const [model, weights, meta] = await Promise.all(
+    MODEL_ARCHIVE_ENTRIES.map((name) => readFile(path.join(dir, name))),
+  );
+  return { 'model.json': model, 'weights.bin': weights, 'meta.json': meta };
+}
+
+/** Packs a model's files into one zip (weights stored as they are: floats barely compress). */
+export function packModelArchive(files: ModelFiles): Uint8Array {
+  return zipSync({
+    'model.json': [files['model.json'], { level: 6 }],
+    'weights.bin': [files['weights.bin'], { level: 0 }],
+    'meta.json': [files['meta.json'], { level: 6 }],
+  });
+}
+
+/** True for a zip entry name that could escape the folder it is unpacked into. */
+export function isUnsafeEntryName(name: string): boolean {
+  return (
+    name.length === 0 ||
+    name.includes('\0') ||
+    name.includes('\\') ||
+    name.startsWith('/') ||
+    /^[a-zA-Z]:/.test(name) ||
+    name.split('/').some((part) => part === '..')
+  );
+}
+
+/**
+ * Unpacks and validates a model archive: every entry name must be safe, the three model files
+ * present and small enough, model.json a Continuo model whose manifest fits weights.bin
+ * exactly, and meta.json valid. Other (safe) entries are ignored. Throws `ModelArchiveError`.
+ */
+export function unpackModelArchive(data: Uint8Array): CheckedModelFiles {
+  let unsafe: string | undefined;
+  let tooLarge: string | undefined;
+  const wanted = new Set<string>(MODEL_ARCHIVE_ENTRIES);
+  const filter: UnzipFileFilter = (file) => {
+    if (isUnsafeEntryName(file.name)) unsafe ??= file.name;
+    if (!wanted.has(file.name)) return false;
+    if (file.originalSize > MAX_ENTRY_BYTES || file.size > MAX_ENTRY_BYTES) tooLarge ??= file.name;
+    return unsafe === undefined && tooLarge === undefined;
+  };
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(data, { filter });
+  } catch (error) {
+    if (unsafe === undefined && tooLarge === undefined)
+      throw new ModelArchiveError(
+        'not_a_zip',
+        `Not a Continuo model file, or a damaged one (${error instanceof Error ? error.message : String(error)})`,
+      );
+    entries = {};
+  }
+  if (unsafe !== undefined)
+    throw new ModelArchiveError(
+      'unsafe_entry',
+      `The model file has an unsafe entry name ${JSON.stringify(unsafe.slice(0, 200))}`,
+    );
+  if (tooLarge !== undefined)
+    throw new ModelArchiveError(
+      'too_large',
+      `The model file's ${tooLarge} is larger than ${MAX_ENTRY_BYTES} bytes`,
+    );
+  const missing = MODEL_ARCHIVE_ENTRIES.filter((name) => !entries[name]);
+  if (missing.length > 0)
+    throw new ModelArchiveError('missing_entry', `The model file lacks ${missing.join(', ')}`);
+  const files: ModelFiles = {
+    'model.json': entries['model.json'],
+    'weights.bin': entries['weights.bin'],
+    'meta.json': entries['meta.json'],
+  };
+  return { files, meta: checkModelFiles(files) };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseJson(bytes: Uint8Array, name: string): unknown {
+  try {
+    return JSON.parse(strFromU8(bytes));
+  } catch (error) {
+    throw new ModelArchiveError('invalid_model', `${name} is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/**
+ * Validates a model's three files: model.json is a Continuo model of a supported version whose
+ * weight manifest covers weights.bin exactly, and meta.json passes `parseModelMeta`. Returns the meta.
+ */
+export function checkModelFiles(files: ModelFiles): ModelMeta {
+  const model = parseJson(files['model.json'], 'model.json');
+  if (!isObject(model) || model.format !== MODEL_FORMAT)
+    throw new ModelArchiveError('invalid_model', 'model.json does not describe a Continuo model');
+  if (typeof model.formatVersion !== 'number' || model.formatVersion > MODEL_FORMAT_VERSION)
+    throw new ModelArchiveError(
+      'invalid_model',
+      `model.json has format version ${String(model.formatVersion)}; this Continuo reads up to ${MODEL_FORMAT_VERSION}`,
+    );
+  if (!Array.isArray(model.weights) || model.weights.length === 0)
+    throw new ModelArchiveError('invalid_model', 'model.json has no weight manifest');
+  let end = 0;
+  for (const spec of model.weights as unknown[]) {
+    const shape = isObject(spec) ? spec.shape : undefined;
+    const offset = isObject(spec) ? spec.offset : undefined;
+    if (
+      !Array.isArray(shape) ||
+      !shape.every((n) => Number.isInteger(n) && (n as number) >= 0) ||
+      !Number.isInteger(offset) ||
+      (offset as number) < 0
+    )
+      throw new ModelArchiveError('invalid_model', 'model.json has a malformed weight entry');
+    const bytes = (shape as number[]).reduce((a, b) => a * b, 1) * 4;
+    end = Math.max(end, (offset as number) + bytes);
+  }
+  const size = files['weights.bin'].length;
+  if (size !== end)
+    throw new ModelArchiveError(
+      'invalid_model',
+      `weights.bin has ${size} bytes but model.json describes ${end} (truncated or foreign weights)`,
+    );
+  try {
+    return parseModelMeta(parseJson(files['meta.json'], 'meta.json'));
+  } catch (error) {
+    if (error instanceof ModelArchiveError) throw error;
+    throw new ModelArchiveError('invalid_model', (error as Error).message);
+  }
+}
+
+/** meta.json bytes with a new display name and update time (other fields kept as they are). */
+export function renamedMeta(metaBytes: Uint8Array, name: string): Uint8Array {
+  const raw = parseJson(metaBytes, 'meta.json');
+  if (!isObject(raw)) throw new ModelArchiveError('invalid_model', 'meta.json is not an object');
+  return strToU8(`${JSON.stringify({ ...raw, name, updatedAt: new Date().toISOString() }, null, 2)}\n`);
+}

@@ -1,0 +1,81 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  packModelArchive,
+  readModelFiles,
+  unpackModelArchive,
+} from '../../src/main/app/storage/model_archive.ts';
+import { ModelStore } from '../../src/main/app/storage/model_store.ts';
+import { saveModelFolder } from '../../src/main/engine/model/serialize.ts';
+import {
+  weightNamesFor,
+  weightShapesFor,
+  type TokenModelConfig,
+} from '../../src/main/engine/model/token_model.ts';
+
+let dir: string;
+const config: TokenModelConfig = { vocabSize: 4, layers: [8], dropout: 0 };
+
+async function writeModel(id: string, name: string): Promise<void> {
+  const shapes = weightShapesFor(config);
+  const weights = Object.fromEntries(
+    weightNamesFor(config).map((w) => [
+      w,
+      { shape: shapes[w], data: new Float32Array(shapes[w].reduce((a, b) => a * b, 1)).fill(0.5) },
+    ]),
+  );
+  await saveModelFolder(path.join(dir, id), config, weights, {
+    name,
+    codec: { name: 'abc', version: 1, cacheKey: 'abc@1', options: {} },
+    vocabSize: 4,
+    vocabulary: ['<s>', '</s>', 'A', 'B'],
+    config,
+    preset: 'sketch',
+    parameterCount: 500,
+    dataset: null,
+    history: [],
+    bestValLoss: null,
+    backend: 'wasm',
+    appVersion: '0.1.0',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  });
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'continuo-models-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('ModelStore duplicate and install', () => {
+  it('duplicates a folder (checkpoint included) under a new id and name, leaving no temp folder', async () => {
+    await writeModel('m1', 'Jigs');
+    mkdirSync(path.join(dir, 'm1', 'checkpoint'));
+    writeFileSync(path.join(dir, 'm1', 'checkpoint', 'state.json'), '{}');
+    const store = new ModelStore(dir);
+    const copy = await store.duplicate('m1', 'm2', 'Jigs copy');
+    expect(copy?.meta.name).toBe('Jigs copy');
+    expect((await store.get('m1'))?.meta.name).toBe('Jigs');
+    expect(existsSync(path.join(dir, 'm2', 'checkpoint', 'state.json'))).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['m1', 'm2']);
+    expect((await store.list()).map((m) => m.id).sort()).toEqual(['m1', 'm2']);
+  });
+
+  it('answers undefined when duplicating a missing model, writing nothing', async () => {
+    const store = new ModelStore(dir);
+    expect(await store.duplicate('nope', 'm2', 'x')).toBeUndefined();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('installs an unpacked archive as a new, listed model with the same size', async () => {
+    await writeModel('m1', 'Reels');
+    const store = new ModelStore(dir);
+    const { files } = unpackModelArchive(packModelArchive(await readModelFiles(path.join(dir, 'm1'))));
+    const installed = await store.install('m3', files);
+    expect(installed?.meta.name).toBe('Reels');
+    expect(installed?.sizeBytes).toBe((await store.get('m1'))?.sizeBytes);
+    expect(readdirSync(dir).sort()).toEqual(['m1', 'm3']);
+  });
+});
