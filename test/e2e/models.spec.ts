@@ -1,27 +1,21 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { sharedData } from '../helpers/data.ts';
+import { collectErrors, fillNewModel, importAbcDataset, openStudio, section } from './studio_steps.ts';
 import { webHostUnderTest } from './web_host_env.ts';
 
 const host = webHostUnderTest();
 const JIGS = sharedData('nottingham', 'ABC_cleaned', 'jigs.abc');
 
-async function section(page: Page, name: 'Library' | 'Train' | 'Generate'): Promise<void> {
-  await page.getByRole('navigation', { name: 'Studio sections' }).getByRole('button', { name }).click();
-  await expect(page.getByRole('heading', { level: 2 })).toHaveText(name);
-}
-
 test('models: duplicate, export as one file, import it back; the status bar shows backend and memory', async ({
   page,
 }, testInfo) => {
   test.setTimeout(150_000);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(host.url);
-  await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
+  const errors = collectErrors(page, false);
+  await openStudio(page, host.url);
 
   // Status bar: the engine's backend and memory, refreshed by `engine.stats`.
   const bar = page.getByRole('contentinfo', { name: 'Status bar' });
@@ -32,20 +26,14 @@ test('models: duplicate, export as one file, import it back; the status bar show
   await expect(bar.getByTestId('jobs')).toHaveText('No jobs running');
 
   // Import the jigs and train a sketch model for one very short epoch.
-  await page.getByLabel('Files or folders to import').fill(JIGS);
-  await page.getByLabel('Codec').selectOption('abc');
-  await page.getByRole('textbox', { name: /^Name/ }).fill('Jigs');
-  await page.getByRole('button', { name: 'Import', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Imported “Jigs”' })).toBeVisible({
-    timeout: 90_000,
+  await importAbcDataset(page, JIGS, 'Jigs');
+  const form = await fillNewModel(page, {
+    dataset: 'Jigs (abc)',
+    name: 'Jigs sketch',
+    preset: 'Sketch',
+    epochs: 1,
+    stepsPerEpoch: 30,
   });
-  await section(page, 'Train');
-  const form = page.getByRole('form', { name: 'New model' });
-  await form.getByLabel('Dataset').selectOption({ label: 'Jigs (abc)' });
-  await form.getByLabel('Model name').fill('Jigs sketch');
-  await form.getByRole('radio', { name: /Sketch/ }).check();
-  await form.getByLabel('Epochs').fill('1');
-  await form.getByLabel('Steps per epoch').fill('30');
   await expect(page.getByTestId('epoch-estimate')).toContainText('30 steps', { timeout: 60_000 });
   await form.getByRole('button', { name: 'Start training' }).click();
   // The status bar counts the training job; clicking it shows the Train screen.

@@ -2,15 +2,11 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { midiToNoteSequence } from '../../src/main/engine/music/midi_io.ts';
 import { sharedData } from '../helpers/data.ts';
+import { collectErrors, fillNewModel, importAbcDataset, openStudio, section } from './studio_steps.ts';
 import { webHostUnderTest } from './web_host_env.ts';
 
 const host = webHostUnderTest();
 const JIGS = sharedData('nottingham', 'ABC_cleaned', 'jigs.abc');
-
-async function section(page: Page, name: 'Library' | 'Train' | 'Generate'): Promise<void> {
-  await page.getByRole('navigation', { name: 'Studio sections' }).getByRole('button', { name }).click();
-  await expect(page.getByRole('heading', { level: 2 })).toHaveText(name);
-}
 
 /** Numeric attribute of an element. */
 async function numberAttr(page: Page, selector: string, name: string): Promise<number> {
@@ -21,31 +17,20 @@ test('import jigs, train a sketch model for one short epoch, generate 2 variatio
   page,
 }, testInfo) => {
   test.setTimeout(240_000);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  await page.goto(host.url);
-  await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
+  const errors = collectErrors(page);
+  await openStudio(page, host.url);
 
   // Library: import the Nottingham jigs.
-  await page.getByLabel('Files or folders to import').fill(JIGS);
-  await page.getByLabel('Codec').selectOption('abc');
-  await page.getByRole('textbox', { name: /^Name/ }).fill('Jigs');
-  await page.getByRole('button', { name: 'Import', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Imported “Jigs”' })).toBeVisible({
-    timeout: 90_000,
-  });
+  await importAbcDataset(page, JIGS, 'Jigs');
 
   // Train: a sketch model, one epoch made short through "Steps per epoch".
-  await section(page, 'Train');
-  const form = page.getByRole('form', { name: 'New model' });
-  await form.getByLabel('Dataset').selectOption({ label: 'Jigs (abc)' });
-  await form.getByLabel('Model name').fill('Jigs sketch');
-  await form.getByRole('radio', { name: /Sketch/ }).check();
-  await form.getByLabel('Epochs').fill('1');
-  await form.getByLabel('Steps per epoch').fill('40');
+  const form = await fillNewModel(page, {
+    dataset: 'Jigs (abc)',
+    name: 'Jigs sketch',
+    preset: 'Sketch',
+    epochs: 1,
+    stepsPerEpoch: 40,
+  });
   await expect(page.getByTestId('parameter-count')).toHaveText(/[\d,]+ parameters/, { timeout: 30_000 });
   await expect(page.getByTestId('epoch-estimate')).toContainText('per epoch');
   await page.screenshot({ path: testInfo.outputPath('train-new-model.png'), fullPage: true });
@@ -141,25 +126,18 @@ test('a standard model: time from clicking Generate to the first notes on screen
   page,
 }, testInfo) => {
   test.setTimeout(180_000);
-  await page.goto(host.url);
-  await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
+  await openStudio(page, host.url);
   const datasets = page.getByRole('list', { name: 'Datasets' });
   await expect(datasets.or(page.getByText('No music yet'))).toBeVisible();
   if ((await datasets.count()) === 0) {
-    await page.getByLabel('Files or folders to import').fill(JIGS);
-    await page.getByLabel('Codec').selectOption('abc');
-    await page.getByRole('textbox', { name: /^Name/ }).fill('Jigs');
-    await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Imported “Jigs”' })).toBeVisible({
-      timeout: 90_000,
-    });
+    await importAbcDataset(page, JIGS, 'Jigs');
   }
-  await section(page, 'Train');
-  const form = page.getByRole('form', { name: 'New model' });
-  await form.getByLabel('Model name').fill('Jigs standard');
-  await form.getByRole('radio', { name: /Standard/ }).check();
-  await form.getByLabel('Epochs').fill('1');
-  await form.getByLabel('Steps per epoch').fill('2');
+  const form = await fillNewModel(page, {
+    name: 'Jigs standard',
+    preset: 'Standard',
+    epochs: 1,
+    stepsPerEpoch: 2,
+  });
   await expect(page.getByTestId('epoch-estimate')).toContainText('2 steps', { timeout: 60_000 });
   await form.getByRole('button', { name: 'Start training' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Training finished' })).toBeVisible({

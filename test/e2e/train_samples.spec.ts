@@ -1,14 +1,17 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 import { sharedData } from '../helpers/data.ts';
+import {
+  collectErrors,
+  fillNewModel,
+  importAbcDataset,
+  openStudio,
+  section,
+  trainToEnd,
+} from './studio_steps.ts';
 import { webHostUnderTest } from './web_host_env.ts';
 
 const host = webHostUnderTest();
 const JIGS = sharedData('nottingham', 'ABC_cleaned', 'jigs.abc');
-
-async function section(page: Page, name: 'Library' | 'Train' | 'Generate'): Promise<void> {
-  await page.getByRole('navigation', { name: 'Studio sections' }).getByRole('button', { name }).click();
-  await expect(page.getByRole('heading', { level: 2 })).toHaveText(name);
-}
 
 /** The pitches a piano roll shows first, in time order. */
 async function firstPitches(roll: Locator): Promise<number[]> {
@@ -20,34 +23,20 @@ test('a sample after each epoch; "Continue this" seeds the next generation with 
   page,
 }, testInfo) => {
   test.setTimeout(150_000);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  await page.goto(host.url);
-  await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
+  const errors = collectErrors(page);
+  await openStudio(page, host.url);
 
-  await page.getByLabel('Files or folders to import').fill(JIGS);
-  await page.getByLabel('Codec').selectOption('abc');
-  await page.getByRole('textbox', { name: /^Name/ }).fill('Jigs samples');
-  await page.getByRole('button', { name: 'Import', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Imported “Jigs samples”' })).toBeVisible({
-    timeout: 90_000,
-  });
+  await importAbcDataset(page, JIGS, 'Jigs samples');
 
   // Train a sketch model for 2 short epochs: each epoch ends with a sample.
-  await section(page, 'Train');
-  const form = page.getByRole('form', { name: 'New model' });
-  await form.getByLabel('Dataset').selectOption({ label: 'Jigs samples (abc)' });
-  await form.getByLabel('Model name').fill('Jigs with samples');
-  await form.getByRole('radio', { name: /Sketch/ }).check();
-  await form.getByLabel('Epochs').fill('2');
-  await form.getByLabel('Steps per epoch').fill('15');
-  await form.getByRole('button', { name: 'Start training' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Training finished' })).toBeVisible({
-    timeout: 90_000,
+  const form = await fillNewModel(page, {
+    dataset: 'Jigs samples (abc)',
+    name: 'Jigs with samples',
+    preset: 'Sketch',
+    epochs: 2,
+    stepsPerEpoch: 15,
   });
+  await trainToEnd(page, form, 90_000);
   const samples = page.getByRole('list', { name: 'Epoch samples' });
   await expect(samples.getByRole('listitem')).toHaveCount(2);
   for (const epoch of [1, 2]) {

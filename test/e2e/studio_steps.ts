@@ -1,0 +1,67 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The studio's sections, as named in its sidebar. */
+export type SectionName = 'Library' | 'Train' | 'Generate';
+
+/** Opens a section from the sidebar and waits for its heading. */
+export async function section(page: Page, name: SectionName): Promise<void> {
+  await page.getByRole('navigation', { name: 'Studio sections' }).getByRole('button', { name }).click();
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText(name);
+}
+
+/** Collects page errors (and console errors unless `consoleErrors` is false) for a final check. */
+export function collectErrors(page: Page, consoleErrors = true): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  if (consoleErrors) {
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+  }
+  return errors;
+}
+
+/** Loads the studio and waits until its engine runs. */
+export async function openStudio(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
+}
+
+/** Imports a file or folder from the Library as a named ABC dataset and waits until it is in. */
+export async function importAbcDataset(page: Page, path: string, name: string): Promise<void> {
+  await page.getByLabel('Files or folders to import').fill(path);
+  await page.getByLabel('Codec').selectOption('abc');
+  await page.getByRole('textbox', { name: /^Name/ }).fill(name);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Imported “${name}”` })).toBeVisible({
+    timeout: 90_000,
+  });
+}
+
+/** What the New-model form is filled with. */
+export interface NewModel {
+  /** The dataset's label in the form, e.g. `Jigs (abc)`; the form's choice when absent. */
+  dataset?: string;
+  name: string;
+  preset: 'Sketch' | 'Standard' | 'Large';
+  epochs: number;
+  stepsPerEpoch: number;
+}
+
+/** Opens Train and fills the New-model form; returns the form so the test can check and start it. */
+export async function fillNewModel(page: Page, model: NewModel): Promise<Locator> {
+  await section(page, 'Train');
+  const form = page.getByRole('form', { name: 'New model' });
+  if (model.dataset) await form.getByLabel('Dataset').selectOption({ label: model.dataset });
+  await form.getByLabel('Model name').fill(model.name);
+  await form.getByRole('radio', { name: new RegExp(model.preset) }).check();
+  await form.getByLabel('Epochs').fill(String(model.epochs));
+  await form.getByLabel('Steps per epoch').fill(String(model.stepsPerEpoch));
+  return form;
+}
+
+/** Starts training from a filled New-model form and waits until it finishes. */
+export async function trainToEnd(page: Page, form: Locator, timeout = 120_000): Promise<void> {
+  await form.getByRole('button', { name: 'Start training' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Training finished' })).toBeVisible({ timeout });
+}
