@@ -1,81 +1,44 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStudioCore, type StudioCore } from '../../src/main/app/studio_core.ts';
-import { forkLauncher } from '../../src/main/engine/host/engine_process.ts';
 import { parseAbcText } from '../../src/main/engine/music/abc/index.ts';
 import {
   dispatch,
   GenerationStartPayloadSchema,
   NoteSequenceSchema,
   TrainingSampleSchema,
-  type EventName,
   type GeneratedVariation,
   type GenerationFinished,
-  type Method,
   type NoteSequenceWire,
-  type ResultOf,
   type TrainingSample,
 } from '../../src/shared/ipc/index.ts';
 import { sliceByTime } from '../../src/shared/music/sequences.ts';
 import { sharedData } from '../helpers/data.ts';
+import { startStudioHarness, type StudioHarness } from '../helpers/studio_harness.ts';
 
 /**
  * Through the host core and a real engine process: a sample after each training epoch, and
  * generation seeded by a generated phrase (as notes, as ABC text, or a time slice of it).
  */
 
-let dataDir: string;
-let core: StudioCore;
-const events: Array<{ event: EventName; payload: Record<string, unknown> }> = [];
+let studio: StudioHarness;
 let modelId = '';
 let samples: TrainingSample[] = [];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'continuo-seed-samples-'));
-  core = await startStudioCore({
-    version: '9.9.9',
-    transport: 'websocket',
-    dataDir,
-    launcher: forkLauncher(),
-    broadcast: (event, payload) => events.push({ event, payload: payload as Record<string, unknown> }),
-  });
+  studio = await startStudioHarness('continuo-seed-samples-');
 });
 
 afterAll(async () => {
-  await core.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await studio.close();
 });
-
-async function call<M extends Method>(method: M, payload: unknown): Promise<ResultOf<M>> {
-  const response = await dispatch(core.handlers, method, payload);
-  if (!response.ok) throw new Error(`${method}: ${response.error.code}: ${response.error.message}`);
-  return response.result as ResultOf<M>;
-}
-
-async function eventFor(
-  event: EventName,
-  jobId: string,
-  timeoutMs = 90_000,
-): Promise<Record<string, unknown>> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const hit = events.find((e) => e.event === event && e.payload.jobId === jobId);
-    if (hit) return hit.payload;
-    if (Date.now() > end) throw new Error(`no ${event} event for ${jobId}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const settings = { temperature: 1, topK: 0, topP: 1, variations: 2, randomSeed: 5 } as const;
 
 let lastJobId = '';
 
 async function generate(payload: Record<string, unknown>): Promise<GeneratedVariation[]> {
-  const { jobId } = await call('generation.start', { modelId, ...settings, ...payload });
+  const { jobId } = await studio.call('generation.start', { modelId, ...settings, ...payload });
   lastJobId = jobId;
-  const done = (await eventFor('generation.finished', jobId, 60_000)) as GenerationFinished;
+  const done = (await studio.eventFor('generation.finished', jobId, 60_000)) as GenerationFinished;
   expect(done.outcome, done.message).toBe('done');
   return done.variations;
 }
@@ -88,13 +51,13 @@ const pitches = (sequence: NoteSequenceWire, n = Infinity): number[] =>
 
 describe('epoch samples and seeds from generated phrases', () => {
   it('sends a decodable sample after each epoch, before the run ends', async () => {
-    const imported = await call('datasets.import', {
+    const imported = await studio.call('datasets.import', {
       paths: [sharedData('nottingham', 'ABC_cleaned', 'jigs.abc')],
       codec: 'abc',
       name: 'jigs',
     });
-    expect(await eventFor('datasets.finished', imported.jobId)).toMatchObject({ outcome: 'done' });
-    const started = await call('training.start', {
+    expect(await studio.eventFor('datasets.finished', imported.jobId)).toMatchObject({ outcome: 'done' });
+    const started = await studio.call('training.start', {
       datasetId: imported.datasetId,
       name: 'Jigs sketch',
       architecture: { kind: 'preset', preset: 'sketch' },
@@ -103,10 +66,10 @@ describe('epoch samples and seeds from generated phrases', () => {
       batchSize: 16,
     });
     modelId = started.modelId;
-    const finished = await eventFor('training.finished', started.jobId, 120_000);
+    const finished = await studio.eventFor('training.finished', started.jobId, 120_000);
     expect(finished).toMatchObject({ outcome: 'done', saved: true });
-    const finishedAt = events.findIndex((e) => e.event === 'training.finished');
-    const sampleEvents = events
+    const finishedAt = studio.events.findIndex((e) => e.event === 'training.finished');
+    const sampleEvents = studio.events
       .map((e, i) => ({ ...e, i }))
       .filter((e) => e.event === 'training.sample' && e.payload.jobId === started.jobId);
     expect(sampleEvents.map((e) => e.payload.epoch)).toEqual([1, 2]);
@@ -138,7 +101,9 @@ describe('epoch samples and seeds from generated phrases', () => {
       expect(pitches(variation.sequence, first.sequence.notes.length)).toEqual(pitches(first.sequence));
     }
     // Streamed notes decode with the prefix the generator primed (the seed comes first in them too).
-    const streamed = events.filter((e) => e.event === 'generation.event' && e.payload.jobId === lastJobId);
+    const streamed = studio.events.filter(
+      (e) => e.event === 'generation.event' && e.payload.jobId === lastJobId,
+    );
     expect(streamed.length).toBeGreaterThan(0);
     for (const event of streamed) {
       const notes = event.payload.notes as NoteSequenceWire['notes'];
@@ -167,7 +132,7 @@ describe('epoch samples and seeds from generated phrases', () => {
   it('refuses malformed seeds with typed errors', async () => {
     const good = NoteSequenceSchema.parse(samples[0].sequence);
     const bad = async (seed: unknown): Promise<unknown> =>
-      dispatch(core.handlers, 'generation.start', { modelId, ...settings, length: '1bars', seed });
+      dispatch(studio.core.handlers, 'generation.start', { modelId, ...settings, length: '1bars', seed });
     // A note with a pitch out of range, a note ending before it starts, no notes, an unknown kind.
     const outOfRange = { ...good, notes: [{ ...good.notes[0], pitch: 200 }] };
     const backwards = { ...good, notes: [{ ...good.notes[0], startTime: 2, endTime: 1 }] };
@@ -182,13 +147,13 @@ describe('epoch samples and seeds from generated phrases', () => {
       expect(await bad(seed)).toMatchObject({ ok: false, error: { code: 'bad_payload' } });
     }
     // Well-formed ABC text that holds no tune: the generation fails with a clear message.
-    const { jobId } = await call('generation.start', {
+    const { jobId } = await studio.call('generation.start', {
       modelId,
       ...settings,
       length: '1bars',
       seed: { kind: 'abc', text: 'just some words' },
     });
-    const failed = (await eventFor('generation.finished', jobId, 30_000)) as GenerationFinished;
+    const failed = (await studio.eventFor('generation.finished', jobId, 30_000)) as GenerationFinished;
     expect(failed.outcome).toBe('failed');
     expect(failed.message).toMatch(/seed/i);
   }, 60_000);

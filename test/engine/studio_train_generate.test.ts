@@ -1,65 +1,32 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStudioCore, type StudioCore } from '../../src/main/app/studio_core.ts';
-import { forkLauncher } from '../../src/main/engine/host/engine_process.ts';
 import { midiToNoteSequence } from '../../src/main/engine/music/midi_io.ts';
-import { dispatch, type EventName, type Method, type ResultOf } from '../../src/shared/ipc/index.ts';
+import { dispatch } from '../../src/shared/ipc/index.ts';
 import { sharedData } from '../helpers/data.ts';
+import { startStudioHarness, type StudioHarness } from '../helpers/studio_harness.ts';
 
-let dataDir: string;
-let core: StudioCore;
-const events: Array<{ event: EventName; payload: Record<string, unknown> }> = [];
+let studio: StudioHarness;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'continuo-studio-train-'));
-  core = await startStudioCore({
-    version: '9.9.9',
-    transport: 'websocket',
-    dataDir,
-    launcher: forkLauncher(),
-    broadcast: (event, payload) => events.push({ event, payload: payload as Record<string, unknown> }),
-  });
+  studio = await startStudioHarness('continuo-studio-train-');
 });
 
 afterAll(async () => {
-  await core.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await studio.close();
 });
-
-/** Runs a request through the contract and returns its result (fails the test on an error). */
-async function call<M extends Method>(method: M, payload: unknown): Promise<ResultOf<M>> {
-  const response = await dispatch(core.handlers, method, payload);
-  if (!response.ok) throw new Error(`${method}: ${response.error.code}: ${response.error.message}`);
-  return response.result as ResultOf<M>;
-}
-
-async function eventFor(
-  event: EventName,
-  jobId: string,
-  timeoutMs = 90_000,
-): Promise<Record<string, unknown>> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const hit = events.find((e) => e.event === event && e.payload.jobId === jobId);
-    if (hit) return hit.payload;
-    if (Date.now() > end) throw new Error(`no ${event} event for ${jobId}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('training and generation through the host core and the engine process', () => {
   it('estimates, trains a sketch model, lists it, generates 2 variations and exports MIDI', async () => {
-    const imported = await call('datasets.import', {
+    const imported = await studio.call('datasets.import', {
       paths: [sharedData('nottingham', 'ABC_original', 'jigs.abc')],
       codec: 'abc',
       name: 'jigs',
     });
-    expect(await eventFor('datasets.finished', imported.jobId)).toMatchObject({ outcome: 'done' });
+    expect(await studio.eventFor('datasets.finished', imported.jobId)).toMatchObject({ outcome: 'done' });
     const datasetId = imported.datasetId;
 
-    const estimate = await call('training.estimate', {
+    const estimate = await studio.call('training.estimate', {
       datasetId,
       architecture: { kind: 'preset', preset: 'sketch' },
       stepsPerEpoch: 6,
@@ -69,7 +36,7 @@ describe('training and generation through the host core and the engine process',
     expect(estimate.secondsPerStep).toBeGreaterThan(0);
     expect(estimate.secondsPerEpoch).toBeCloseTo(estimate.secondsPerStep * 6, 5);
 
-    const started = await call('training.start', {
+    const started = await studio.call('training.start', {
       datasetId,
       name: 'Jigs sketch',
       architecture: { kind: 'preset', preset: 'sketch' },
@@ -77,15 +44,15 @@ describe('training and generation through the host core and the engine process',
       stepsPerEpoch: 6,
       batchSize: 8,
     });
-    const finished = await eventFor('training.finished', started.jobId, 120_000);
+    const finished = await studio.eventFor('training.finished', started.jobId, 120_000);
     expect(finished).toMatchObject({ outcome: 'done', modelId: started.modelId, saved: true });
-    const progress = events.filter(
+    const progress = studio.events.filter(
       (e) => e.event === 'training.progress' && e.payload.jobId === started.jobId,
     );
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.some((e) => typeof e.payload.loss === 'number')).toBe(true);
 
-    const { models } = await call('models.list', {});
+    const { models } = await studio.call('models.list', {});
     expect(models).toHaveLength(1);
     expect(models[0]).toMatchObject({
       preset: 'sketch',
@@ -96,10 +63,10 @@ describe('training and generation through the host core and the engine process',
       dataset: 'jigs',
       epochs: 1,
     });
-    const renamed = await call('models.rename', { id: started.modelId, name: 'Jigs renamed' });
+    const renamed = await studio.call('models.rename', { id: started.modelId, name: 'Jigs renamed' });
     expect(renamed.name).toBe('Jigs renamed');
 
-    const generation = await call('generation.start', {
+    const generation = await studio.call('generation.start', {
       modelId: started.modelId,
       temperature: 1,
       topK: 0,
@@ -108,26 +75,26 @@ describe('training and generation through the host core and the engine process',
       variations: 2,
       randomSeed: 3,
     });
-    const done = await eventFor('generation.finished', generation.jobId, 60_000);
+    const done = await studio.eventFor('generation.finished', generation.jobId, 60_000);
     expect(done.outcome).toBe('done');
     const variations = done.variations as Array<{ sequence: { notes: unknown[] }; abc: string | null }>;
     expect(variations).toHaveLength(2);
     expect(variations[0].abc).toMatch(/^X:/m);
-    expect(events.some((e) => e.event === 'generation.event' && e.payload.jobId === generation.jobId)).toBe(
-      true,
-    );
+    expect(
+      studio.events.some((e) => e.event === 'generation.event' && e.payload.jobId === generation.jobId),
+    ).toBe(true);
 
-    const exported = await call('generation.export', {
+    const exported = await studio.call('generation.export', {
       jobId: generation.jobId,
       variation: 0,
       format: 'mid',
     });
-    expect(exported.path.startsWith(path.join(dataDir, 'exports'))).toBe(true);
+    expect(exported.path.startsWith(path.join(studio.dataDir, 'exports'))).toBe(true);
     const midi = midiToNoteSequence(new Uint8Array(readFileSync(exported.path)));
     expect(midi.notes.length).toBe(variations[0].sequence.notes.length);
 
     // A seed file and a key constraint; the seed's notes come first in the result.
-    const seeded = await call('generation.start', {
+    const seeded = await studio.call('generation.start', {
       modelId: started.modelId,
       seed: { kind: 'file', path: sharedData('nottingham', 'ABC_cleaned', 'jigs.abc') },
       temperature: 0.8,
@@ -138,11 +105,11 @@ describe('training and generation through the host core and the engine process',
       key: 'D major',
       randomSeed: 1,
     });
-    const seededDone = await eventFor('generation.finished', seeded.jobId, 60_000);
+    const seededDone = await studio.eventFor('generation.finished', seeded.jobId, 60_000);
     expect(seededDone.outcome, String(seededDone.message)).toBe('done');
 
     // A bad seed path fails with a clear message, and the engine goes on.
-    const bad = await call('generation.start', {
+    const bad = await studio.call('generation.start', {
       modelId: started.modelId,
       seed: { kind: 'file', path: '/no/such/seed.mid' },
       temperature: 1,
@@ -151,18 +118,18 @@ describe('training and generation through the host core and the engine process',
       length: '50t',
       variations: 1,
     });
-    const badDone = await eventFor('generation.finished', bad.jobId, 30_000);
+    const badDone = await studio.eventFor('generation.finished', bad.jobId, 30_000);
     expect(badDone).toMatchObject({ outcome: 'failed', variations: [] });
     expect(String(badDone.message)).toMatch(/seed\.mid/);
 
-    expect(await call('models.remove', { id: started.modelId })).toEqual({ removed: true });
-    expect((await call('models.list', {})).models).toEqual([]);
+    expect(await studio.call('models.remove', { id: started.modelId })).toEqual({ removed: true });
+    expect((await studio.call('models.list', {})).models).toEqual([]);
   }, 240_000);
 
   it('pauses, resumes and stops a run; the stopped model keeps a checkpoint; busy models refuse deletion', async () => {
-    const { datasets } = await call('datasets.list', {});
+    const { datasets } = await studio.call('datasets.list', {});
     const datasetId = datasets[0].id;
-    const started = await call('training.start', {
+    const started = await studio.call('training.start', {
       datasetId,
       name: 'To stop',
       architecture: { kind: 'custom', layers: 1, units: 64, dropout: 0 },
@@ -172,7 +139,7 @@ describe('training and generation through the host core and the engine process',
     const running = async (): Promise<Record<string, unknown>> => {
       const end = Date.now() + 60_000;
       for (;;) {
-        const hit = events.find(
+        const hit = studio.events.find(
           (e) =>
             e.event === 'training.progress' &&
             e.payload.jobId === started.jobId &&
@@ -185,24 +152,24 @@ describe('training and generation through the host core and the engine process',
       }
     };
     await running();
-    const removal = await dispatch(core.handlers, 'models.remove', { id: started.modelId });
+    const removal = await dispatch(studio.core.handlers, 'models.remove', { id: started.modelId });
     expect(removal).toMatchObject({ ok: false, error: { code: 'busy' } });
 
-    expect(await call('training.pause', { jobId: started.jobId })).toEqual({ ok: true });
-    const active = await call('training.active', {});
+    expect(await studio.call('training.pause', { jobId: started.jobId })).toEqual({ ok: true });
+    const active = await studio.call('training.active', {});
     expect(active.jobs.map((job) => job.state)).toEqual(['paused']);
     // The step that was running when Pause came may still report (progress comes every 1-2 s).
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    const pausedAt = (await call('training.active', {})).jobs[0].step;
+    const pausedAt = (await studio.call('training.active', {})).jobs[0].step;
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect((await call('training.active', {})).jobs[0].step).toBe(pausedAt);
+    expect((await studio.call('training.active', {})).jobs[0].step).toBe(pausedAt);
 
-    expect(await call('training.resume', { jobId: started.jobId })).toEqual({ ok: true });
-    expect(await call('training.stop', { jobId: started.jobId })).toEqual({ ok: true });
-    const finished = await eventFor('training.finished', started.jobId, 60_000);
+    expect(await studio.call('training.resume', { jobId: started.jobId })).toEqual({ ok: true });
+    expect(await studio.call('training.stop', { jobId: started.jobId })).toEqual({ ok: true });
+    const finished = await studio.eventFor('training.finished', started.jobId, 60_000);
     expect(finished).toMatchObject({ outcome: 'stopped', saved: true });
-    expect(await call('training.pause', { jobId: started.jobId })).toEqual({ ok: false });
-    const model = await call('models.get', { id: started.modelId });
+    expect(await studio.call('training.pause', { jobId: started.jobId })).toEqual({ ok: false });
+    const model = await studio.call('models.get', { id: started.modelId });
     expect(model.name).toBe('To stop');
     expect(model.training).toBe(false);
   }, 120_000);

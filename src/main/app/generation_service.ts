@@ -12,6 +12,7 @@ import { noteSequenceToMidi } from '../engine/music/midi_io.ts';
 import type { Broadcast } from './datasets_service.ts';
 import type { ModelsService } from './models_service.ts';
 import { writeFileAtomic } from './storage/atomic.ts';
+import { safeFileName } from './storage/file_names.ts';
 
 /** How many finished generations main keeps for export (oldest dropped first). */
 const KEPT_RESULTS = 20;
@@ -116,7 +117,7 @@ export class GenerationService {
       payload.format === 'mid'
         ? noteSequenceToMidi(variation.sequence)
         : (variation.abc ?? sequenceToAbc(variation.sequence, { title }));
-    const fileName = `${safeName(job.modelName)}-${payload.jobId.slice(0, 8)}-${payload.variation + 1}.${payload.format}`;
+    const fileName = `${safeFileName(job.modelName, 'continuo')}-${payload.jobId.slice(0, 8)}-${payload.variation + 1}.${payload.format}`;
     let file = payload.path;
     if (!file && this.target.saveDialog) {
       file = await this.target.saveDialog(fileName, payload.format);
@@ -136,15 +137,4 @@ export class GenerationService {
     for (const [jobId] of finished.slice(0, Math.max(0, finished.length - KEPT_RESULTS)))
       this.jobs.delete(jobId);
   }
-}
-
-/** A file-name-safe version of a model name. */
-function safeName(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'continuo'
-  );
 }

@@ -20,6 +20,7 @@ import {
 } from './storage/model_archive.ts';
 import { modelRecord, type ModelStore, type StoredModel } from './storage/model_store.ts';
 import type { TrainingService } from './training_service.ts';
+import { safeFileName } from './storage/file_names.ts';
 
 /** Largest model file `models.import` reads. */
 const MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024;
@@ -90,7 +91,7 @@ export class ModelsService {
     this.training.assertIdle(payload.id);
     const { dir, model } = await this.folder(payload.id);
     const data = packModelArchive(await readModelFiles(dir));
-    const fileName = `${safeName(model.name)}${MODEL_ARCHIVE_EXTENSION}`;
+    const fileName = `${safeFileName(model.name, 'continuo-model')}${MODEL_ARCHIVE_EXTENSION}`;
     let file = payload.path;
     if (!file && this.files.saveDialog) {
       file = await this.files.saveDialog(fileName);
@@ -165,17 +166,6 @@ async function readModelFile(file: string): Promise<Uint8Array> {
       message: code === 'ENOENT' ? `No file at ${file}` : `Cannot read ${file}: ${(error as Error).message}`,
     });
   }
-}
-
-/** A file-name-safe version of a model name. */
-function safeName(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'continuo-model'
-  );
 }
 
 function pathsKey(paths: readonly string[]): string {
