@@ -1,10 +1,11 @@
 import type { ContinuoApi } from '../../../shared/ipc/api.ts';
-import type {
-  PayloadOf,
-  TrainingEstimate,
-  TrainingFinished,
-  TrainingProgress,
-  TrainingSample,
+import {
+  preparingProgress,
+  type PayloadOf,
+  type TrainingEstimate,
+  type TrainingFinished,
+  type TrainingProgress,
+  type TrainingSample,
 } from '../../../shared/ipc/index.ts';
 import { EarlyEvents, errorText } from './early_events.ts';
 import { LossSeries } from './loss_series.ts';
@@ -78,21 +79,12 @@ export class TrainingModel {
       this.samples = [];
       this.ended = false;
       this.name = payload.name;
-      this.job = {
+      this.job = preparingProgress({
         jobId,
         modelId,
-        state: 'preparing',
-        epoch: 0,
         epochs: payload.epochs,
-        stepInEpoch: 0,
-        stepsPerEpoch: payload.stepsPerEpoch ?? 1,
-        step: 0,
-        loss: null,
-        valLoss: null,
-        tokensPerSec: 0,
-        etaSeconds: null,
-        history: [],
-      };
+        stepsPerEpoch: payload.stepsPerEpoch,
+      });
       for (const event of this.early.take(jobId)) {
         if ('outcome' in event) this.onFinished(event);
         else if ('sequence' in event) this.onSample(event);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from './ids.ts';
-import { ArchitectureChoiceSchema, EpochRecordSchema } from './models.ts';
+import { ArchitectureChoiceSchema, EpochRecordSchema, type EpochRecord } from './models.ts';
 import { NoteSequenceSchema } from './note_sequence.ts';
 
 /** Hyper-parameters a user may set; the engine fills in the rest. */
@@ -72,6 +72,31 @@ export const TrainingProgressSchema = z.strictObject({
 });
 /** Event `training.progress`. */
 export type TrainingProgress = z.infer<typeof TrainingProgressSchema>;
+
+/** A job's progress before its first step: what the engine and the dashboard start from. */
+export function preparingProgress(job: {
+  jobId: string;
+  modelId: string;
+  epochs: number;
+  stepsPerEpoch?: number;
+  history?: EpochRecord[];
+}): TrainingProgress {
+  return {
+    jobId: job.jobId,
+    modelId: job.modelId,
+    state: 'preparing',
+    epoch: 0,
+    epochs: job.epochs,
+    stepInEpoch: 0,
+    stepsPerEpoch: job.stepsPerEpoch ?? 1,
+    step: 0,
+    loss: null,
+    valLoss: null,
+    tokensPerSec: 0,
+    etaSeconds: null,
+    history: job.history ?? [],
+  };
+}
 
 /** Event `training.finished`: done (all epochs), stopped (by the user, last checkpoint kept) or failed. */
 export const TrainingFinishedSchema = z.strictObject({

@@ -1,4 +1,9 @@
-import type { EnginePayloadOf, EpochRecord, TrainingProgress } from '../../../../shared/ipc/index.ts';
+import {
+  preparingProgress,
+  type EnginePayloadOf,
+  type EpochRecord,
+  type TrainingProgress,
+} from '../../../../shared/ipc/index.ts';
 import type { EpochMetrics } from '../../model/meta.ts';
 import { generateEpochSample } from '../../generate/epoch_sample.ts';
 import {
@@ -119,21 +124,7 @@ function startJob(
 ): TrainingJob {
   const history: EpochRecord[] = [];
   const samples: Promise<void>[] = [];
-  const initial: TrainingProgress = {
-    jobId: payload.jobId,
-    modelId: payload.modelId,
-    state: 'preparing',
-    epoch: 0,
-    epochs: payload.epochs,
-    stepInEpoch: 0,
-    stepsPerEpoch: payload.stepsPerEpoch ?? 1,
-    step: 0,
-    loss: null,
-    valLoss: null,
-    tokensPerSec: 0,
-    etaSeconds: null,
-    history,
-  };
+  const initial = preparingProgress({ ...payload, history });
   // The handle exists only after `startTraining` returns; callbacks may fire before that.
   const holder: { job?: TrainingJob } = {};
   let pending = initial;
