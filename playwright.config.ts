@@ -7,7 +7,8 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: 'test/e2e',
-  outputDir: 'test-results/e2e',
+  // CONTINUO_E2E_RESULTS: a folder of its own for parallel runs (Playwright empties it at the start).
+  outputDir: process.env['CONTINUO_E2E_RESULTS'] ?? 'test-results/e2e',
   timeout: 30_000,
   workers: 1,
   forbidOnly: Boolean(process.env['CI']),

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// CONTINUO_OUT_DIR: build into a folder of its own, so parallel runs do not overwrite each other.
+const outDir = path.resolve(root, process.env.CONTINUO_OUT_DIR ?? 'out');
 const chromium = process.env.CONTINUO_CHROMIUM ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {
   console.error(
@@ -18,7 +20,7 @@ if (!existsSync(chromium)) {
 
 const build = spawnSync(
   process.execPath,
-  [`${root}/node_modules/electron-vite/bin/electron-vite.js`, 'build'],
+  [`${root}/node_modules/electron-vite/bin/electron-vite.js`, 'build', '--outDir', outDir],
   {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -34,6 +36,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'continuo-e2e-data-'));
 const host = spawn(process.execPath, [`${root}/scripts/web.mjs`, '--port', '0', '--data-dir', dataDir], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, CONTINUO_OUT_DIR: outDir },
 });
 /** Stops the host and its engine, and removes the data folder. */
 async function stopHost() {

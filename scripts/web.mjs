@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const builtIndex = path.join(root, 'out/renderer/index.html');
+// CONTINUO_OUT_DIR lets parallel test runs build into folders of their own (default: out).
+const outDir = path.resolve(root, process.env.CONTINUO_OUT_DIR ?? 'out');
+process.env.CONTINUO_OUT_DIR = outDir;
+const builtIndex = path.join(outDir, 'renderer/index.html');
 
 /** Latest modification time of any file under `dir`. */
 function newestMtime(dir) {
@@ -25,7 +28,7 @@ if (stale) {
   process.stderr.write('Building the studio UI (out/renderer is missing or older than its sources)...\n');
   const build = spawnSync(
     process.execPath,
-    [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],
+    [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', outDir],
     {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be an integer 0..65535, got ${JSON.stringify(values.port)}`);
   }
-  const rendererDir = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+  const outDir = process.env['CONTINUO_OUT_DIR'] ?? fileURLToPath(new URL('../../out', import.meta.url));
+  const rendererDir = `${outDir}/renderer`;
   if (!existsSync(`${rendererDir}/index.html`)) {
     throw new Error('The studio UI is not built (out/renderer is missing): run `npm run build`.');
   }
