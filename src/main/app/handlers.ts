@@ -17,8 +17,6 @@ export interface HostFacts {
   /** The app version (package.json). */
   version: string;
   transport: Transport;
-  /** The TensorFlow.js backend in use, once the engine has started one. */
-  engineBackend?: () => string | undefined;
 }
 
 /** The host's services behind the handlers; absent ones answer a typed error. */
@@ -47,15 +45,7 @@ export function createHandlers(facts: HostFacts, services: HostServices = {}): H
   const training = (): TrainingService => services.training ?? noEngine();
   const generation = (): GenerationService => services.generation ?? noEngine();
   return {
-    'app.info': () => {
-      const engineBackend = facts.engineBackend?.();
-      return {
-        version: facts.version,
-        platform: process.platform,
-        transport: facts.transport,
-        ...(engineBackend ? { engineBackend } : {}),
-      };
-    },
+    'app.info': () => ({ version: facts.version, platform: process.platform, transport: facts.transport }),
     'engine.status': () => services.engineStatus?.() ?? { state: 'stopped', restarts: 0 },
     'dialog.openPaths': async (payload) => {
       if (!services.openPaths) {
@@ -95,6 +85,7 @@ export function createHandlers(facts: HostFacts, services: HostServices = {}): H
     },
     'training.estimate': (payload) => training().estimate(payload),
     'training.start': (payload) => training().start(payload),
+    'training.continue': (payload) => training().continueRun(payload),
     'training.pause': async ({ jobId }) => ({ ok: await training().control(jobId, 'pause') }),
     'training.resume': async ({ jobId }) => ({ ok: await training().control(jobId, 'resume') }),
     'training.stop': async ({ jobId }) => ({ ok: await training().control(jobId, 'stop') }),

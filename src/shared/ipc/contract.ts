@@ -54,8 +54,6 @@ export const AppInfoSchema = z.strictObject({
   /** Node's `process.platform` of the host. */
   platform: z.string().min(1).max(32),
   transport: TransportSchema,
-  /** The TensorFlow.js backend in use, once the engine has started one. */
-  engineBackend: z.string().min(1).max(32).optional(),
 });
 /** Result of `app.info`. */
 export type AppInfo = z.infer<typeof AppInfoSchema>;
@@ -126,6 +124,11 @@ export const requests = {
   /** Starts training a new model in the engine; progress and the end come as events. */
   'training.start': {
     payload: TrainingStartPayloadSchema,
+    result: z.strictObject({ jobId: IdSchema, modelId: IdSchema }),
+  },
+  /** Trains an existing model for more epochs, from its last checkpoint ("Train more"). */
+  'training.continue': {
+    payload: z.strictObject({ modelId: IdSchema, moreEpochs: z.number().int().min(1).max(10_000) }),
     result: z.strictObject({ jobId: IdSchema, modelId: IdSchema }),
   },
   /** Pauses a training job after its current step. */
@@ -202,9 +205,4 @@ export type EventPayloadOf<E extends EventName> = z.output<(typeof events)[E]>;
 /** True when `name` is a request of the contract (own key only: `__proto__`, `toString` are not). */
 export function isMethod(name: unknown): name is Method {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requests, name);
-}
-
-/** True when `name` is an event of the contract. */
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
 }

@@ -67,11 +67,6 @@ export async function initBackend(preferred?: BackendName): Promise<BackendInfo>
   return active;
 }
 
-/** The name of the currently active backend (after `initBackend`). */
-export function activeBackend(): string {
-  return tf.getBackend();
-}
-
 /** The backend `initBackend` chose (or is choosing), without starting a new search; undefined before it ran. */
 export function chosenBackend(): Promise<BackendInfo> | undefined {
   return active;

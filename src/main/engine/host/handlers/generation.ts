@@ -10,9 +10,6 @@ import { wireNotes, wireSequence } from '../studio/wire_music.ts';
 /** Least time between two note events of one variation (the first notes go at once). */
 const EVENT_INTERVAL_MS = 120;
 
-/** Loaded models by folder, so generating again from the same model skips the load. */
-const models = new Map<string, { model: GenerationModel; generator: TokenGenerator }>();
-
 /** `generation.start`: generates in this process; notes stream as `generation.event`. */
 export function generationHandlers(context: EngineContext): Pick<EngineHandlers, 'generation.start'> {
   return {
@@ -24,19 +21,12 @@ export function generationHandlers(context: EngineContext): Pick<EngineHandlers,
   };
 }
 
-/** Drops the cached model of a folder (it was retrained or deleted). */
-export function forgetModel(modelDir: string): void {
-  models.delete(modelDir);
-}
-
 async function generatorFor(
   modelDir: string,
 ): Promise<{ model: GenerationModel; generator: TokenGenerator }> {
-  // A model folder changes while it trains: load it afresh each time, keep it for the next run.
+  // A model folder changes while it trains: load it afresh for every generation.
   const model = await loadGenerationModel(modelDir);
-  const entry = { model, generator: new TokenGenerator(model) };
-  models.set(modelDir, entry);
-  return entry;
+  return { model, generator: new TokenGenerator(model) };
 }
 
 async function runGeneration(
