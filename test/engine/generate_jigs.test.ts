@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import abcjs from 'abcjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BAR_TOKENS } from '../../src/main/engine/codecs/abc_lexer.ts';
+import { BAR_TOKENS } from '../../src/main/engine/codecs/abc/abc_lexer.ts';
 import { parseScale } from '../../src/main/engine/generate/constraints.ts';
 import { TokenGenerator } from '../../src/main/engine/generate/generator.ts';
 import { loadGenerationModel, type GenerationModel } from '../../src/main/engine/generate/load_model.ts';

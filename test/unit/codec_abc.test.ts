@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AbcTune } from '../../src/shared/music/abc_tune.ts';
 import { emptySequence } from '../../src/shared/music/sequences.ts';
-import { durationValue, lexAbcBody } from '../../src/main/engine/codecs/abc_lexer.ts';
-import { abcTokensToText, encodeAbcTune, transposeAbcTokens } from '../../src/main/engine/codecs/abc.ts';
+import { durationValue, lexAbcBody } from '../../src/main/engine/codecs/abc/abc_lexer.ts';
+import { abcTokensToText, encodeAbcTune, transposeAbcTokens } from '../../src/main/engine/codecs/abc/abc.ts';
 import { createCodec } from '../../src/main/engine/codecs/registry.ts';
 import { CodecError } from '../../src/main/engine/codecs/codec.ts';
 import { readTune, splitTunes } from '../../src/main/engine/music/abc/split.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Note, NoteSequence } from '../../src/shared/music/note_sequence.ts';
 import { emptySequence } from '../../src/shared/music/sequences.ts';
-import { NotesCodec } from '../../src/main/engine/codecs/notes.ts';
+import { NotesCodec } from '../../src/main/engine/codecs/notes/notes.ts';
 import { createCodec } from '../../src/main/engine/codecs/registry.ts';
 
 /** Notes given in sixteenth-note steps at `qpm`. */
@@ -29,7 +29,7 @@ function sequenceOf(
 const codec = new NotesCodec();
 
 describe('notes codec', () => {
-  it('writes one token per pitch or chord, its duration and the time to the next event', () => {
+  it('writes a note or a chord (bass and shape), its duration and the time to the next event', () => {
     const seq = sequenceOf([
       [64, 0, 4],
       [67, 0, 4],
@@ -38,7 +38,8 @@ describe('notes codec', () => {
       [60, 8, 9],
     ]);
     expect(codec.encode({ sequence: seq })).toEqual([
-      'C_60.64.67',
+      'N_60',
+      'S_4.7',
       'D_4',
       'T_4',
       'N_62',
@@ -99,6 +100,7 @@ describe('notes codec', () => {
       'C_61.999',
       'junk',
       'C_64.67',
+      'S_3',
       'T_x',
       'D_0',
       'N_200',
@@ -111,11 +113,45 @@ describe('notes codec', () => {
   });
 
   it('transposes pitches and reports them', () => {
-    expect(codec.transpose(['C_60.64', 'D_2', 'N_70'], -2)).toEqual(['C_58.62', 'D_2', 'N_68']);
+    expect(codec.transpose(['N_60', 'S_4', 'D_2', 'N_70'], -2)).toEqual(['N_58', 'S_4', 'D_2', 'N_68']);
+    expect(codec.transpose(['C_60.64', 'D_2'], 1)).toEqual(['C_61.65', 'D_2']);
     expect(codec.transpose(['N_127'], 1)).toBeNull();
     expect(codec.pitchesOf('C_60.64.67')).toEqual([60, 64, 67]);
     expect(codec.pitchesOf('N_61')).toEqual([61]);
+    // A shape's pitches depend on its bass: the grammar judges them.
+    expect(codec.pitchesOf('S_4.7')).toEqual([]);
     expect(codec.pitchesOf('D_4')).toEqual([]);
     expect(createCodec('notes', { stepsPerQuarter: 2 }).cacheKey).toContain('spq=2');
+  });
+
+  it('splits notes of one onset by duration and chords outside the shape table into pieces', () => {
+    const seq = sequenceOf([
+      [36, 0, 8],
+      [60, 0, 2],
+      [64, 0, 2],
+      [84, 0, 8],
+      [86, 0, 8],
+      [40, 0, 8],
+      [43, 0, 8],
+      [46, 0, 8],
+      [49, 0, 8],
+    ]);
+    const tokens = codec.encode({ sequence: seq });
+    // 36 40 43 46 49 84 86 (8 steps): 36+[4.7.10] (within an octave), 49 alone (84 is 35 above
+    // but 49..86 is no shape of 3), 84+[2]; 60 64 (2 steps) in between by bass.
+    expect(tokens).toEqual(['N_36', 'S_4.7.10', 'D_8', 'N_49', 'S_35', 'D_8', 'N_60', 'S_4', 'D_2', 'N_86', 'D_8']);
+    const decoded = codec.decode(tokens).sequence.notes.map((n) => [n.pitch, n.quantizedStartStep, n.quantizedEndStep]);
+    expect(decoded).toEqual(
+      seq.notes
+        .map((n) => [n.pitch, 0, n.endTime === seq.notes[0].endTime ? 8 : 2])
+        .sort((a, b) => a[0] - b[0]),
+    );
+  });
+
+  it('has a fixed vocabulary of notes, shapes, durations and shifts', () => {
+    expect(codec.version).toBe(2);
+    expect(codec.fixedVocabulary?.length).toBe(128 + 532 + 64 + 64);
+    expect(codec.fixedVocabulary).toContain('S_4.7');
+    expect(new NotesCodec({ maxSteps: 8 }).fixedVocabulary?.length).toBe(128 + 532 + 16);
   });
 });

@@ -6,7 +6,7 @@ import {
   PERFORMANCE_VOCABULARY,
   PerformanceCodec,
   velocityToBin,
-} from '../../src/main/engine/codecs/performance.ts';
+} from '../../src/main/engine/codecs/performance/performance.ts';
 import { Vocabulary } from '../../src/main/engine/codecs/vocabulary.ts';
 
 type NoteSpec = [pitch: number, start: number, end: number, velocity?: number, isDrum?: boolean];

@@ -12,8 +12,8 @@ import {
 } from '../../src/main/engine/generate/constraints.ts';
 import { createCodec } from '../../src/main/engine/codecs/registry.ts';
 import { Vocabulary } from '../../src/main/engine/codecs/vocabulary.ts';
-import { encodeAbcTune } from '../../src/main/engine/codecs/abc.ts';
-import { parseNoteToken } from '../../src/main/engine/codecs/abc_fields.ts';
+import { encodeAbcTune } from '../../src/main/engine/codecs/abc/abc.ts';
+import { parseNoteToken } from '../../src/main/engine/codecs/abc/abc_fields.ts';
 import { readTune, splitTunes } from '../../src/main/engine/music/abc/split.ts';
 import { TokenSampler } from '../../src/main/engine/generate/sampler.ts';
 import { createRng } from '../../src/main/engine/random/rng.ts';

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Token } from '../../src/main/engine/codecs/codec.ts';
-import { parseNoteToken } from '../../src/main/engine/codecs/abc_fields.ts';
-import { pitchesOfNotesToken } from '../../src/main/engine/codecs/notes.ts';
-import { parsePerformanceToken } from '../../src/main/engine/codecs/performance.ts';
+import { parseNoteToken } from '../../src/main/engine/codecs/abc/abc_fields.ts';
+import { pitchesOfNotesToken } from '../../src/main/engine/codecs/notes/notes.ts';
+import { parsePerformanceToken } from '../../src/main/engine/codecs/performance/performance.ts';
 import { createCodec } from '../../src/main/engine/codecs/registry.ts';
 import { importMidiBytes } from '../../src/main/engine/music/midi_io.ts';
 import { abcKeyTokenFor, parseScale } from '../../src/main/engine/generate/constraints.ts';

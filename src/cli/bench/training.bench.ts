@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../main/engine/model/backend.ts';
+import { initBackend, type BackendName } from '../../main/engine/model/backend.ts';
 import { LstmStepper } from '../../main/engine/model/stepper.ts';
 import { TokenModel } from '../../main/engine/model/token_model.ts';
+import { DataParallelTrainer } from '../../main/engine/train/parallel/data_parallel.ts';
 import type { Benchmark, BenchFigures } from './benchmark.ts';
+import { runTorchPeer, torchPeerScript, type PeerFigures } from './torch_peer.ts';
 
 /** The reference configuration (TOOLCHAIN.md): 2 x 256 LSTM, vocabulary 128, batch 32 x 64 steps, Adam. */
 const VOCAB = 128;
@@ -57,14 +59,27 @@ async function timeIt(run: () => unknown, warmup: number, timed: number): Promis
   return { wall: (performance.now() - wall) / 1000 / timed, cpu: (cpuSeconds() - cpu) / timed };
 }
 
-/** Seconds per training step of the fast path (TokenModel.trainStep). */
-async function fastPath(inputs: Int32Array, targets: Int32Array): Promise<Timing> {
+/** Seconds per training step of the fast path on `threads` threads (data-parallel halves). */
+async function fastPath(
+  inputs: Int32Array,
+  targets: Int32Array,
+  threads: number,
+  backend: BackendName,
+): Promise<Timing> {
   const model = TokenModel.create({ vocabSize: VOCAB, layers: LAYERS, dropout: 0.2 }, 1);
+  const trainer = await DataParallelTrainer.start(model, { threads, backend });
   try {
-    return await timeIt(() => model.trainStep(inputs, targets, BATCH), 1, 4);
+    if (trainer.threads !== threads) throw new Error(`asked for ${threads} training threads, got ${trainer.threads}`);
+    return await timeIt(() => trainer.trainStep(inputs, targets, BATCH), 1, 4);
   } finally {
+    await trainer.close();
     model.dispose();
   }
+}
+
+/** Means of the figures of several rounds. */
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 }
 
 /** Seconds per training step of the same network built from tfjs-layers (`tf.layers.lstm`). */
@@ -112,36 +127,64 @@ async function generation(model: TokenModel, batch: number): Promise<{ msPerEven
   return { msPerEvent: (wall * 1000) / batch, simd: stepper.usesSimd };
 }
 
-/** Training throughput (fast path vs tfjs-layers) and generation speed on the active backend. */
+/**
+ * Training throughput (fast path on one and two threads, tfjs-layers, PyTorch when installed)
+ * and generation speed. Ours and the peer alternate over a few rounds, so both see the same
+ * machine load (the ratio is the figure that counts; absolute ones move with the load).
+ */
 export const benchmark: Benchmark = {
   name: 'lstm-training',
   description:
-    'LSTM 2x256, vocab 128, batch 32 x 64, Adam: training tokens/s (fast path vs tfjs-layers); generation ms/event',
-  reference:
-    'PyTorch CPU: about 140 ms/step (14k tokens/s), 0.28 ms/event at batch 1; tfjs-layers on wasm: 4.2 s/step',
+    'LSTM 2x256, vocab 128, batch 32 x 64, Adam: training tokens/s (fast path 1 and 2 threads, tfjs-layers, PyTorch); generation ms/event',
+  reference: 'PyTorch CPU (../shared/peers/torch_lstm.py, run side by side); tfjs-layers on wasm: 4.2 s/step',
   async run(): Promise<BenchFigures> {
     const backend = await initBackend(
       process.env.CONTINUO_BACKEND as 'tensorflow' | 'wasm' | 'cpu' | undefined,
     );
     const { inputs, targets } = tokenBatch();
     const tokens = BATCH * STEPS;
-    const fast = await fastPath(inputs, targets);
+    const peer = torchPeerScript();
+    const rounds = Number(process.env.CONTINUO_BENCH_ROUNDS ?? 2);
+    const one: Timing[] = [];
+    const two: Timing[] = [];
+    const torch: PeerFigures[] = [];
+    for (let round = 0; round < rounds; round++) {
+      if (peer.script) torch.push(await runTorchPeer(peer.script, VOCAB));
+      one.push(await fastPath(inputs, targets, 1, backend.name));
+      two.push(await fastPath(inputs, targets, 2, backend.name));
+    }
     const layers = await layersPath(inputs, targets, backend.name === 'cpu' ? 1 : 2);
     const model = TokenModel.create({ vocabSize: VOCAB, layers: LAYERS, dropout: 0.2 }, 2);
     const gen1 = await generation(model, 1);
     const gen8 = await generation(model, 8);
     model.dispose();
+    const oneWall = mean(one.map((t) => t.wall));
+    const twoWall = mean(two.map((t) => t.wall));
+    const torchTokens = mean(torch.map((t) => t.trainTokensPerSec));
+    const torchGen = mean(torch.map((t) => t.genMsPerEvent));
     return {
       backend: backend.name,
-      'fast s/step (wall)': round(fast.wall),
-      'fast s/step (cpu)': round(fast.cpu),
-      'fast tokens/s (wall)': Math.round(tokens / fast.wall),
+      'fast 1 thread s/step (wall)': round(oneWall),
+      'fast 1 thread s/step (cpu)': round(mean(one.map((t) => t.cpu))),
+      'fast 1 thread tokens/s (wall)': Math.round(tokens / oneWall),
+      'fast 2 threads s/step (wall)': round(twoWall),
+      'fast 2 threads cpu s/step (both threads)': round(mean(two.map((t) => t.cpu))),
+      'fast 2 threads tokens/s (wall)': Math.round(tokens / twoWall),
+      'two-thread speed-up (wall)': round(oneWall / twoWall, 2),
+      ...(peer.script
+        ? {
+            'PyTorch tokens/s (same run)': Math.round(torchTokens),
+            'ratio ours (2 threads) / PyTorch tokens/s': round(tokens / twoWall / torchTokens, 2),
+            'ratio ours (1 thread) / PyTorch tokens/s': round(tokens / oneWall / torchTokens, 2),
+            'PyTorch generation ms/event (batch 1)': round(torchGen, 4),
+            'ratio ours / PyTorch generation time (batch 1)': round(gen1.msPerEvent / torchGen, 2),
+          }
+        : { PyTorch: `not run: ${peer.why}` }),
       'tfjs-layers s/step (wall)': round(layers.wall),
-      'tfjs-layers s/step (cpu)': round(layers.cpu),
       'tfjs-layers tokens/s (wall)': Math.round(tokens / layers.wall),
-      'fast speed-up (cpu time)': round(layers.cpu / fast.cpu, 1),
       'generation ms/event (batch 1)': round(gen1.msPerEvent, 4),
-      'generation ms/event (batch 8)': round(gen8.msPerEvent, 4),
+      'generation ms/variation-event (batch 8)': round(gen8.msPerEvent, 4),
+      '8 variations cost, in single events': round((gen8.msPerEvent * 8) / gen1.msPerEvent, 2),
       'generation kernel': gen1.simd ? 'wasm-simd' : 'js',
     };
   },

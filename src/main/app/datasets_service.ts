@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
   IpcError,
+  type DatasetFinished,
+  type DatasetInspectResult,
   type DatasetRecord,
   type DatasetSummary,
   type EngineEventPayloadOf,
@@ -9,8 +11,11 @@ import {
   type EventPayloadOf,
   type ParsedPayloadOf,
 } from '../../shared/ipc/index.ts';
+import { musicFileKind } from '../engine/datasets/file_kinds.ts';
+import { scanPaths } from '../engine/datasets/scan.ts';
 import type { EngineClient } from '../engine/host/client.ts';
 import type { DatasetStore } from './storage/dataset_store.ts';
+import { emptyImportMessage, importHealth, partialImportMessage } from './import_health.ts';
 
 /** Pushes a UI contract event to every studio window/page. */
 export type Broadcast = <E extends EventName>(event: E, payload: EventPayloadOf<E>) => void;
@@ -97,9 +102,27 @@ export class DatasetService {
     return this.store.remove(id);
   }
 
+  /** How many MIDI and ABC files the paths hold, and which paths cannot be read. */
+  async inspect(paths: readonly string[]): Promise<DatasetInspectResult> {
+    const scan = await scanPaths(paths);
+    const kinds = scan.files.map((file) => musicFileKind(file.path));
+    return {
+      midiFiles: kinds.filter((kind) => kind === 'midi').length,
+      abcFiles: kinds.filter((kind) => kind === 'abc').length,
+      unreadable: scan.errors.map((error) => error.file).slice(0, 1000),
+    };
+  }
+
   private async onImported({ jobId, dataset }: EngineEventPayloadOf<'datasets.imported'>): Promise<void> {
     const job = this.running.get(jobId);
     if (!job) return;
+    // Nothing to train on (all files failed, or none found): a failure, and no dataset is made.
+    const health = importHealth(dataset, job.paths);
+    const counts = { failedFiles: health.failedFiles, failedItems: health.failedItems };
+    if (health.empty) {
+      this.finish(jobId, 'failed', emptyImportMessage(health), { ...counts, reasons: health.reasons });
+      return;
+    }
     const record: DatasetRecord = {
       id: job.datasetId,
       name: job.name,
@@ -117,7 +140,7 @@ export class DatasetService {
     };
     try {
       await this.store.save(record);
-      this.finish(jobId, 'done');
+      this.finish(jobId, 'done', partialImportMessage(health), counts);
     } catch (error) {
       this.finish(
         jobId,
@@ -127,7 +150,12 @@ export class DatasetService {
     }
   }
 
-  private finish(jobId: string, outcome: 'done' | 'cancelled' | 'failed', message?: string): void {
+  private finish(
+    jobId: string,
+    outcome: 'done' | 'cancelled' | 'failed',
+    message?: string,
+    details: Pick<DatasetFinished, 'failedFiles' | 'failedItems' | 'reasons'> = {},
+  ): void {
     const job = this.running.get(jobId);
     if (!job) return;
     this.running.delete(jobId);
@@ -136,6 +164,7 @@ export class DatasetService {
       datasetId: job.datasetId,
       outcome,
       ...(message ? { message: message.slice(0, 2000) } : {}),
+      ...details,
     });
   }
 }

@@ -53,3 +53,32 @@ export async function openModelDialog(): Promise<string | undefined> {
   const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
   return result.canceled ? undefined : result.filePaths[0];
 }
+
+/** The native open dialog for a project, or a MIDI/ABC file to open as one; undefined when cancelled. */
+export async function openProjectDialog(): Promise<string | undefined> {
+  const options: OpenDialogOptions = {
+    title: 'Open a project or a music file',
+    properties: ['openFile'],
+    filters: [
+      { name: 'Projects, MIDI and ABC', extensions: ['continuo', 'mid', 'midi', 'abc'] },
+      { name: 'Continuo project', extensions: ['continuo'] },
+      { name: 'MIDI', extensions: ['mid', 'midi'] },
+      { name: 'ABC', extensions: ['abc'] },
+    ],
+  };
+  const window = BrowserWindow.getFocusedWindow();
+  const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? undefined : result.filePaths[0];
+}
+
+/** The native save dialog for a project file; undefined when cancelled. */
+export async function saveProjectDialog(suggestedName: string): Promise<string | undefined> {
+  const options: SaveDialogOptions = {
+    title: 'Save project',
+    defaultPath: suggestedName,
+    filters: [{ name: 'Continuo project', extensions: ['continuo'] }],
+  };
+  const window = BrowserWindow.getFocusedWindow();
+  const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+  return result.canceled ? undefined : result.filePath;
+}

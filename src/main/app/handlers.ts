@@ -8,6 +8,7 @@ import {
 import type { DatasetService } from './datasets_service.ts';
 import type { GenerationService } from './generation_service.ts';
 import type { ModelsService } from './models_service.ts';
+import type { ProjectsService } from './projects_service.ts';
 import type { StatsService } from './stats_service.ts';
 import type { SettingsStore } from './storage/settings_store.ts';
 import type { TrainingService } from './training_service.ts';
@@ -25,6 +26,8 @@ export interface HostServices {
   models?: ModelsService;
   training?: TrainingService;
   generation?: GenerationService;
+  /** Project files, autosave and recovery, MIDI/ABC import and export. */
+  projects?: ProjectsService;
   engineStatus?: () => EngineStatus;
   /** Backend, memory and running jobs for the status bar; without it only main's memory is known. */
   stats?: StatsService;
@@ -44,6 +47,11 @@ export function createHandlers(facts: HostFacts, services: HostServices = {}): H
   const models = (): ModelsService => services.models ?? noEngine();
   const training = (): TrainingService => services.training ?? noEngine();
   const generation = (): GenerationService => services.generation ?? noEngine();
+  const projects = (): ProjectsService =>
+    services.projects ??
+    (() => {
+      throw new IpcError({ code: 'unsupported', message: 'This host keeps no projects' });
+    })();
   return {
     'app.info': () => ({ version: facts.version, platform: process.platform, transport: facts.transport }),
     'engine.status': () => services.engineStatus?.() ?? { state: 'stopped', restarts: 0 },
@@ -60,6 +68,7 @@ export function createHandlers(facts: HostFacts, services: HostServices = {}): H
     'datasets.list': async () => ({ datasets: await datasets().list() }),
     'datasets.get': ({ id }) => datasets().get(id),
     'datasets.remove': async ({ id }) => ({ removed: await datasets().remove(id) }),
+    'datasets.inspect': ({ paths }) => datasets().inspect(paths),
     'jobs.cancel': async ({ jobId }) => ({
       cancelled: services.generation?.has(jobId)
         ? await generation().cancel(jobId)
@@ -68,6 +77,7 @@ export function createHandlers(facts: HostFacts, services: HostServices = {}): H
     'models.list': async () => ({ models: await models().list() }),
     'models.get': ({ id }) => models().get(id),
     'models.remove': async ({ id }) => ({ removed: await models().remove(id) }),
+    'models.restore': ({ id }) => models().restore(id),
     'models.rename': ({ id, name }) => models().rename(id, name),
     'models.duplicate': ({ id, name }) => models().duplicate(id, name),
     'models.export': (payload) => models().export(payload),
@@ -100,5 +110,14 @@ export function createHandlers(facts: HostFacts, services: HostServices = {}): H
       return started;
     },
     'generation.export': (payload) => generation().export(payload),
+    'projects.save': (payload) => projects().save(payload),
+    'projects.open': (payload) => projects().open(payload),
+    'projects.import': (payload) => projects().import(payload),
+    'projects.recent': () => projects().recent(),
+    'projects.autosave': (payload) => projects().autosave(payload),
+    'projects.recoverable': () => projects().recoverable(),
+    'projects.recover': ({ projectId }) => projects().recover(projectId),
+    'projects.discardAutosave': ({ projectId }) => projects().discardAutosave(projectId),
+    'projects.export': (payload) => projects().export(payload),
   };
 }

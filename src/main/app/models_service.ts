@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  IdSchema,
   IpcError,
   type ModelRecord,
   type ModelSummary,
@@ -121,18 +122,46 @@ export class ModelsService {
       if (!(error instanceof ModelArchiveError)) throw error;
       throw new IpcError({ code: 'invalid_file', message: `${path.basename(file)}: ${error.message}` });
     }
-    const files = payload.name
-      ? { ...checked.files, 'meta.json': renamedMeta(checked.files['meta.json'], payload.name) }
-      : checked.files;
+    // A name already in the Library gets " (2)", " (3)"...: two models never look the same.
+    const taken = new Set((await this.store.list()).map((model) => model.meta.name));
+    const name = uniqueName(payload.name ?? checked.meta.name, taken);
+    const files =
+      name !== checked.meta.name
+        ? { ...checked.files, 'meta.json': renamedMeta(checked.files['meta.json'], name) }
+        : checked.files;
     const installed = await this.store.install(randomUUID(), files);
     if (!installed)
       throw new IpcError({ code: 'internal', message: 'The imported model could not be read back' });
     return summary(this.record(installed, await this.datasetNames(), new Set()));
   }
 
+  /**
+   * Deletes a model, keeping the last one deleted in the data folder's trash/ until the next
+   * delete, so `restore` can undo it.
+   */
   async remove(id: string): Promise<boolean> {
     this.training.assertIdle(id);
-    return this.store.remove(id);
+    if (!(await this.store.get(id))) return false;
+    await rm(this.trashDir, { recursive: true, force: true });
+    await mkdir(this.trashDir, { recursive: true });
+    // A rename within the data folder: atomic, and nothing is copied.
+    await rename(this.store.folder(id), path.join(this.trashDir, id));
+    return true;
+  }
+
+  /** Puts the model deleted last back (`not_found` when it is no longer in the trash). */
+  async restore(id: string): Promise<ModelSummary> {
+    const trashed = path.join(this.trashDir, id);
+    if (!IdSchema.safeParse(id).success || !(await stat(trashed).catch(() => undefined))) {
+      throw new IpcError({ code: 'not_found', message: 'That model can no longer be restored: only the last one deleted can' });
+    }
+    await rename(trashed, this.store.folder(id));
+    return summary(await this.get(id));
+  }
+
+  /** Where the model deleted last waits for an undo. */
+  private get trashDir(): string {
+    return path.join(this.store.dir, '..', 'trash', 'models');
   }
 
   private record(model: StoredModel, names: Map<string, string>, training: Set<string>): ModelRecord {
@@ -165,6 +194,16 @@ async function readModelFile(file: string): Promise<Uint8Array> {
       code: code === 'ENOENT' ? 'not_found' : 'invalid_file',
       message: code === 'ENOENT' ? `No file at ${file}` : `Cannot read ${file}: ${(error as Error).message}`,
     });
+  }
+}
+
+/** `name`, or `name (2)`, `name (3)`... the first that is not taken (within the 200-character limit). */
+export function uniqueName(name: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(name)) return name;
+  for (let n = 2; ; n++) {
+    const suffix = ` (${n})`;
+    const candidate = `${name.slice(0, 200 - suffix.length)}${suffix}`;
+    if (!taken.has(candidate)) return candidate;
   }
 }
 

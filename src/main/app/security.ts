@@ -1,5 +1,4 @@
 import { session, type WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY } from './csp.ts';
 
 /** Only Web MIDI without sysex is granted; sysex can reflash devices, so it stays denied. */
 function isAllowedPermission(permission: string, details: { sysex?: boolean }): boolean {
@@ -24,7 +23,11 @@ export function hardenSession(devServer: boolean): void {
     callback({
       responseHeaders: {
         ...details.responseHeaders,
-        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+        // CONTENT_SECURITY_POLICY written out, so electronegativity can parse and check it;
+        // test/unit/csp.test.ts keeps the two equal.
+        'Content-Security-Policy': [
+          "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-BCpnf71gZdCsSCHDzyB1RsBbZ0qQdqseK6v+yJsgg30='; img-src 'self' data: blob:; font-src 'self'; media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        ],
       },
     });
   });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { EngineStatus, Handlers, ParsedPayloadOf, Transport } from '../../shared/ipc/index.ts';
 import { EngineClient } from '../engine/host/client.ts';
 import type { EngineLauncher } from '../engine/host/engine_process.ts';
@@ -6,10 +7,12 @@ import { DatasetService, type Broadcast } from './datasets_service.ts';
 import { GenerationService, type ExportTarget } from './generation_service.ts';
 import { createHandlers } from './handlers.ts';
 import { ModelsService, type ModelFileTarget } from './models_service.ts';
+import { ProjectsService, type ProjectFileTarget } from './projects_service.ts';
 import { StatsService } from './stats_service.ts';
 import { SettingsStore } from './storage/settings_store.ts';
 import { DatasetStore } from './storage/dataset_store.ts';
 import { ModelStore } from './storage/model_store.ts';
+import { ProjectStore } from './storage/project_store.ts';
 import { TrainingService } from './training_service.ts';
 
 /** Options of `startStudioCore`. */
@@ -32,12 +35,18 @@ export interface StudioCoreOptions {
   saveModelDialog?: ModelFileTarget['saveDialog'];
   /** Native open dialog for a model file to import (Electron). */
   openModelDialog?: ModelFileTarget['openDialog'];
+  /** Native open dialog for a project or music file (Electron). */
+  openProjectDialog?: ProjectFileTarget['openDialog'];
+  /** Native save dialog for a project file (Electron). */
+  saveProjectDialog?: ProjectFileTarget['saveProjectDialog'];
 }
 
 /** A running host core: the handlers to serve, the engine, the data folder. */
 export interface StudioCore {
   handlers: Handlers;
   engine: EngineClient;
+  /** Project files (also used by Electron's drag-out). */
+  projects: ProjectsService;
   layout: DataDirLayout;
   /** Stops the engine (the host closes its own transport). */
   close(): Promise<void>;
@@ -97,6 +106,23 @@ export async function startStudioCore(options: StudioCoreOptions): Promise<Studi
     },
     broadcast,
   );
+  const projects = new ProjectsService(
+    new ProjectStore(
+      layout.projects,
+      path.join(layout.root, 'autosave'),
+      path.join(layout.root, 'recent-projects.json'),
+      (file, reason) =>
+        broadcast('app.log', { level: 'warning', source: 'host', message: `Skipped ${file}: ${reason}` }),
+    ),
+    {
+      exportsDir: layout.exports,
+      dragDir: path.join(layout.root, 'drag-out'),
+      ...(options.downloadUrl ? { downloadUrl: options.downloadUrl } : {}),
+      ...(options.openProjectDialog ? { openDialog: options.openProjectDialog } : {}),
+      ...(options.saveProjectDialog ? { saveProjectDialog: options.saveProjectDialog } : {}),
+      ...(options.saveDialog ? { saveExportDialog: options.saveDialog } : {}),
+    },
+  );
   const handlers = createHandlers(
     { version: options.version, transport: options.transport },
     {
@@ -104,6 +130,7 @@ export async function startStudioCore(options: StudioCoreOptions): Promise<Studi
       models,
       training,
       generation,
+      projects,
       engineStatus: () => engine.status,
       settings,
       stats: new StatsService(engine, () => ({
@@ -115,5 +142,5 @@ export async function startStudioCore(options: StudioCoreOptions): Promise<Studi
     },
   );
   engine.start();
-  return { handlers, engine, layout, close: () => engine.stop() };
+  return { handlers, engine, projects, layout, close: () => engine.stop() };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   IpcError,
+  preparingProgress,
   type ParsedPayloadOf,
   type ResultOf,
   type TrainingProgress,
@@ -110,6 +111,45 @@ export class TrainingService {
         cacheDir: this.tokenCacheDir,
         architecture,
         epochs,
+      });
+    } catch (error) {
+      this.running.delete(jobId);
+      throw error;
+    }
+    return { jobId, modelId };
+  }
+
+  /**
+   * Trains an existing model for `moreEpochs` more epochs from its last checkpoint ("Train
+   * more", or resuming after a stop or a crash); its earlier epochs stay in its history.
+   */
+  async continueRun(
+    payload: ParsedPayloadOf<'training.continue'>,
+  ): Promise<{ jobId: string; modelId: string }> {
+    const { modelId, moreEpochs } = payload;
+    this.assertIdle(modelId);
+    const model = await this.models.get(modelId);
+    if (!model) throw new IpcError({ code: 'not_found', message: 'No such model: it may have been removed' });
+    const jobId = randomUUID();
+    const history = model.meta.history.map(({ epoch, step, loss, valLoss, tokensPerSec, seconds }) => ({
+      epoch,
+      step,
+      loss,
+      valLoss,
+      tokensPerSec: Math.max(0, tokensPerSec),
+      seconds: Math.max(0, seconds),
+    }));
+    this.running.set(jobId, {
+      modelId,
+      last: preparingProgress({ jobId, modelId, epochs: history.length + moreEpochs, history }),
+    });
+    try {
+      await this.engine.request('training.continue', {
+        jobId,
+        modelId,
+        modelDir: this.models.folder(modelId),
+        cacheDir: this.tokenCacheDir,
+        moreEpochs,
       });
     } catch (error) {
       this.running.delete(jobId);

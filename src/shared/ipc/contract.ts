@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   DatasetFinishedSchema,
+  DatasetInspectResultSchema,
   DatasetImportPayloadSchema,
   DatasetProgressSchema,
   DatasetRecordSchema,
@@ -32,6 +33,19 @@ import {
   TrainingSampleSchema,
   TrainingStartPayloadSchema,
 } from './schemas/training.ts';
+import {
+  AutosaveSummarySchema,
+  ProjectAutosavePayloadSchema,
+  ProjectExportPayloadSchema,
+  ProjectExportSchema,
+  ProjectImportPayloadSchema,
+  ProjectImportSchema,
+  ProjectOpenedSchema,
+  ProjectSavePayloadSchema,
+  ProjectSavedSchema,
+  ProjectSourceSchema,
+  RecentProjectSchema,
+} from './schemas/projects.ts';
 
 /**
  * The one IPC contract between the studio UI and its host (Electron main or the web host).
@@ -85,6 +99,11 @@ export const requests = {
     payload: z.strictObject({ id: IdSchema }),
     result: z.strictObject({ removed: z.boolean() }),
   },
+  /** Counts the MIDI and ABC files under paths (no import), so the UI can pick the codec. */
+  'datasets.inspect': {
+    payload: z.strictObject({ paths: z.array(LocalPathSchema).min(1).max(1000) }),
+    result: DatasetInspectResultSchema,
+  },
   /** Cancels a running job (import or generation); false when no such job is running. */
   'jobs.cancel': {
     payload: z.strictObject({ jobId: IdSchema }),
@@ -102,6 +121,8 @@ export const requests = {
     payload: z.strictObject({ id: IdSchema }),
     result: z.strictObject({ removed: z.boolean() }),
   },
+  /** Undoes the last `models.remove` (`not_found` once another model was deleted since). */
+  'models.restore': { payload: z.strictObject({ id: IdSchema }), result: ModelSummarySchema },
   /** Renames a model (its display name in meta.json; `busy` while it trains). */
   'models.rename': {
     payload: z.strictObject({ id: IdSchema, name: z.string().trim().min(1).max(200) }),
@@ -158,6 +179,42 @@ export const requests = {
   },
   /** Writes one generated variation as MIDI or ABC (atomically) and says where. */
   'generation.export': { payload: GenerationExportPayloadSchema, result: GenerationExportSchema },
+  /** Writes a project as a `.continuo` file, atomically (no path: Save as, in projects/ or a dialog). */
+  'projects.save': { payload: ProjectSavePayloadSchema, result: ProjectSavedSchema },
+  /** Opens a `.continuo` (whole or refused: `invalid_file`), or makes a project from a MIDI/ABC file. */
+  'projects.open': {
+    payload: z.strictObject({ source: ProjectSourceSchema }),
+    result: ProjectOpenedSchema,
+  },
+  /** Reads a MIDI or ABC file as tracks to add to the open project. */
+  'projects.import': { payload: ProjectImportPayloadSchema, result: ProjectImportSchema },
+  /** Recently opened or saved projects, most recent first. */
+  'projects.recent': {
+    payload: NoPayload,
+    result: z.strictObject({ projects: z.array(RecentProjectSchema).max(100) }),
+  },
+  /** Keeps a copy of the open project in the data folder's autosave/ (atomically). */
+  'projects.autosave': {
+    payload: ProjectAutosavePayloadSchema,
+    result: z.strictObject({ at: z.string().max(64) }),
+  },
+  /** Autosaved versions newer than their saved file (or never saved), newest first. */
+  'projects.recoverable': {
+    payload: NoPayload,
+    result: z.strictObject({ autosaves: z.array(AutosaveSummarySchema).max(1000) }),
+  },
+  /** The autosaved version of a project. */
+  'projects.recover': {
+    payload: z.strictObject({ projectId: z.string().min(1).max(100) }),
+    result: ProjectOpenedSchema,
+  },
+  /** Deletes an autosaved version. */
+  'projects.discardAutosave': {
+    payload: z.strictObject({ projectId: z.string().min(1).max(100) }),
+    result: z.strictObject({ removed: z.boolean() }),
+  },
+  /** Exports a project, some tracks or a selection as MIDI (type 1), a track as ABC, or the project file. */
+  'projects.export': { payload: ProjectExportPayloadSchema, result: ProjectExportSchema },
 } as const;
 
 /** A notice the host pushes to the UI (e.g. a background job finished). */

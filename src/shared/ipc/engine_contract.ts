@@ -87,6 +87,17 @@ export const engineRequests = {
     }),
     result: z.strictObject({ jobId: IdSchema }),
   },
+  /** Continues the run in `modelDir` from its checkpoint for `moreEpochs` more epochs ("Train more"). */
+  'training.continue': {
+    payload: z.strictObject({
+      jobId: IdSchema,
+      modelId: IdSchema,
+      modelDir: LocalPathSchema,
+      cacheDir: LocalPathSchema,
+      moreEpochs: z.number().int().min(1).max(10_000),
+    }),
+    result: z.strictObject({ jobId: IdSchema }),
+  },
   /** Pauses, resumes or stops a training job; false when no such job runs. */
   'training.control': {
     payload: z.strictObject({ jobId: IdSchema, action: z.enum(['pause', 'resume', 'stop']) }),

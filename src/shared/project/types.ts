@@ -208,7 +208,8 @@ export type Edit =
   | { type: 'setKey'; key: ProjectKey | undefined }
   | { type: 'setName'; name: string }
   | { type: 'setGenerationSettings'; settings: ProjectGenerationSettings }
-  | { type: 'addGeneration'; record: GenerationRecord }
+  /** Adds a record at `index` (default: the end). */
+  | { type: 'addGeneration'; record: GenerationRecord; index?: number }
   | { type: 'removeGeneration'; generationId: GenerationId }
   /** Several edits as one undo step, applied in order. */
   | { type: 'batch'; label: string; edits: Edit[] };

@@ -1,6 +1,6 @@
 /** Training augmentation on token sequences: transposition and time stretch. */
 import type { Codec, Token } from './codec.ts';
-import { MAX_SHIFT_STEPS, parsePerformanceToken, shiftToken } from './performance.ts';
+import { MAX_SHIFT_STEPS, parsePerformanceToken, shiftToken } from './performance/performance.ts';
 
 /** The same music moved by `semitones` (delegates to the codec); null when out of range. */
 export function transposeTokens(codec: Codec, tokens: readonly Token[], semitones: number): Token[] | null {

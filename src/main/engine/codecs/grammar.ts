@@ -18,6 +18,12 @@ export interface GrammarOptions {
   /** Performance: most notes sounding at once, and the longest a note may sound (seconds). */
   maxPolyphony?: number;
   maxNoteSeconds?: number;
+  /**
+   * Tokens the musician's constraints allow at all (key, range: 1 = allowed), intersected with
+   * the grammar's mask each step. A grammar plans its completions with these tokens only, so
+   * the constraints keep its guarantees (it never walks into a state only a removed token ends).
+   */
+  allowedTokens?: Uint8Array;
 }
 
 /** The grammar's state after the tokens pushed so far. Mutable; `clone` for speculation. */
@@ -34,6 +40,12 @@ export interface GrammarState {
    */
   progress(): { bars?: number; seconds?: number };
   clone(): GrammarState;
+  /**
+   * Optional: once the length is reached, clears the tokens that would open new material
+   * (a new section, repeat or note...) so the piece comes to an end soon; always leaves a way
+   * to `canEnd`. Grammars without it simply keep `restrict`'s mask.
+   */
+  restrictToFinish?(mask: Uint8Array): void;
 }
 
 /** A codec's grammar over one vocabulary. */

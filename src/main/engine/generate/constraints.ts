@@ -30,7 +30,7 @@ import {
   parseKeyToken,
   parseNoteToken,
   signatureAccidental,
-} from '../codecs/abc_fields.ts';
+} from '../codecs/abc/abc_fields.ts';
 
 /** The part of a codec the constraints need (so tests and tools can pass a small object). */
 export type PitchCodec = Pick<Codec, 'name' | 'pitchesOf'>;

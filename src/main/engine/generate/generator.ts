@@ -15,7 +15,7 @@
  *   `sliceMs` so an abort, or a consumer of `generateStream`, gets through promptly.
  */
 import type { Token } from '../codecs/codec.ts';
-import { ABC_END, ABC_START } from '../codecs/abc.ts';
+import { ABC_END, ABC_START } from '../codecs/abc/abc.ts';
 import type { MusicItem } from '../music/music_item.ts';
 import { LstmStepper } from '../model/stepper.ts';
 import { Rng } from '../random/rng.ts';

@@ -3,17 +3,14 @@
  * and a per-stream counter that says when a stream has reached it.
  *
  * - Tokens count generated tokens.
- * - Seconds count decoded time: performance TIME_SHIFTs (10 ms steps), notes `T_` steps at the
- *   codec's tempo; for ABC, seconds become bars through the tempo (ABC's default Q:1/4=120,
- *   since tokens carry no Q:) and the meter of the prompt.
- * - Bars count bar-line tokens for ABC; for performance and notes they become seconds through
- *   the seed's meter and tempo (4/4 at 120 qpm when it has none).
- * Time-based lengths stop at the first token that reaches the target, so the music ends on
- * a complete bar (ABC) or right at the target time.
+ * - Otherwise the codec says what it counts (`Codec.lengths`): bar-based codecs (ABC) count
+ *   bars, and seconds become bars through the prompt's meter and tempo; time-based codecs
+ *   (performance, notes) count decoded time, and bars become seconds through the seed's meter
+ *   and tempo (4/4 at 120 qpm when it has none).
+ * - With a grammar the grammar's `progress()` counts (real bars: a pickup or an empty bar is
+ *   not one); without, the codec's `lengths.advance` per token.
  */
-import type { Token } from '../codecs/codec.ts';
-import { BAR_TOKENS } from '../codecs/abc_lexer.ts';
-import { parsePerformanceToken, STEPS_PER_SECOND } from '../codecs/performance.ts';
+import type { CodecLengths, TimeContext, Token } from '../codecs/codec.ts';
 
 /** A parsed length. */
 export interface GenerationLength {
@@ -59,70 +56,56 @@ export function parseLength(text: string): GenerationLength {
   return { unit, value };
 }
 
-/** Musical time of the prompt, for converting bars and seconds. */
-export interface TimeContext {
-  /** Quarter notes per minute. */
-  qpm: number;
-  /** Beats in a bar and the beat's note value, e.g. 6/8 = [6, 8]. */
-  meter: readonly [number, number];
-}
+export type { TimeContext } from '../codecs/codec.ts';
 
 /** Length of one bar in seconds. */
 export function secondsPerBar(time: TimeContext): number {
   return (time.meter[0] * (4 / time.meter[1]) * 60) / time.qpm;
 }
 
-/** What decides a stream's progress: how a codec's tokens move time on. */
-export interface LengthCodecInfo {
-  name: 'performance' | 'abc' | 'notes';
-  /** Notes codec: grid steps per quarter (default 4). */
-  stepsPerQuarter?: number;
-  /** Notes codec: decoding tempo (default 120). */
-  qpm?: number;
+/** A length in the unit a codec counts: tokens, or its own bars / seconds. */
+export interface LengthTarget {
+  unit: 'tokens' | 'bars' | 'seconds';
+  value: number;
+}
+
+/** `length` in the unit the codec counts (see the module comment). */
+export function lengthTarget(length: GenerationLength, lengths: CodecLengths, time: TimeContext): LengthTarget {
+  if (length.unit === 'tokens') return { unit: 'tokens', value: length.value };
+  if (lengths.unit === 'bars') {
+    const bars =
+      length.unit === 'bars' ? length.value : Math.max(1, Math.round(length.value / secondsPerBar(time)));
+    return { unit: 'bars', value: bars };
+  }
+  const seconds = length.unit === 'seconds' ? length.value : length.value * secondsPerBar(time);
+  return { unit: 'seconds', value: seconds };
+}
+
+/** True once `progress` (in the target's unit) reaches the target. */
+export function reached(target: LengthTarget, progress: number): boolean {
+  // A hair of tolerance: sums of 0.01 s steps are not exact in floating point.
+  return progress >= target.value - 1e-9;
 }
 
 /** Counts one stream's progress towards a length; `add` returns true once it is reached. */
 export interface LengthCounter {
   add(token: Token): boolean;
-  /** Progress so far in the length's unit. */
+  /** Progress so far in the target's unit. */
   readonly progress: number;
 }
 
-const BARS = new Set(BAR_TOKENS);
-
-/** A counter for one stream. `time` gives the meter and tempo (see the module comment). */
+/** A counter for one stream from the codec's own token lengths (codecs without a grammar). */
 export function lengthCounter(
   length: GenerationLength,
-  codec: LengthCodecInfo,
+  lengths: CodecLengths,
   time: TimeContext,
 ): LengthCounter {
-  if (length.unit === 'tokens') return counter(length.value, () => 1);
-  if (codec.name === 'abc') {
-    const bars =
-      length.unit === 'bars' ? length.value : Math.max(1, Math.round(length.value / secondsPerBar(time)));
-    return counter(bars, (token) => (BARS.has(token) ? 1 : 0));
-  }
-  const seconds = length.unit === 'seconds' ? length.value : length.value * secondsPerBar(time);
-  if (codec.name === 'performance') {
-    return counter(seconds, (token) => {
-      const event = parsePerformanceToken(token);
-      return event?.kind === 'shift' ? event.value / STEPS_PER_SECOND : 0;
-    });
-  }
-  const secondsPerStep = 60 / (codec.qpm ?? 120) / (codec.stepsPerQuarter ?? 4);
-  return counter(seconds, (token) => {
-    const match = /^T_(\d+)$/.exec(token);
-    return match ? Number(match[1]) * secondsPerStep : 0;
-  });
-}
-
-function counter(target: number, amount: (token: Token) => number): LengthCounter {
+  const target = lengthTarget(length, lengths, time);
   let progress = 0;
   return {
     add(token: Token): boolean {
-      progress += amount(token);
-      // A hair of tolerance: sums of 0.01 s steps are not exact in floating point.
-      return progress >= target - 1e-9;
+      progress += target.unit === 'tokens' ? 1 : lengths.advance(token);
+      return reached(target, progress);
     },
     get progress() {
       return progress;

@@ -47,6 +47,15 @@ export interface LossAndGradients {
   grads: Record<string, tf.Tensor>;
 }
 
+/**
+ * The dropout masks of one training step: `seed` drawn once per step from the model's dropout
+ * stream, `rowOffset` the first sequence's row in the whole batch (0 unless the batch is split).
+ */
+export interface DropoutDraw {
+  seed: number;
+  rowOffset: number;
+}
+
 /** Adam's state as plain data, for training checkpoints (see `TokenModel.exportOptimizerState`). */
 export interface OptimizerState {
   /** Updates applied so far. */
@@ -252,20 +261,43 @@ export class TokenModel {
     );
   }
 
-  /** Per-step dropout masks (0 or 1/keep), [B, H] each. */
-  private dropoutMasks(steps: number, batch: number, units: number): tf.Tensor2D[] {
+  /**
+   * Per-step dropout masks (0 or 1/keep), [B, H] each. Each sequence's mask comes from its own
+   * stream, seeded by the step's seed, the layer and the sequence's row in the whole batch, so
+   * a batch split across workers (`DropoutDraw.rowOffset`) gets the very masks it would get whole.
+   */
+  private dropoutMasks(
+    steps: number,
+    batch: number,
+    units: number,
+    layer: number,
+    draw: DropoutDraw,
+  ): tf.Tensor2D[] {
     const keep = 1 - this.config.dropout;
-    const masks: tf.Tensor2D[] = [];
-    for (let t = 0; t < steps; t++) {
-      const m = new Float32Array(batch * units);
-      for (let i = 0; i < m.length; i++) m[i] = this.rng.next() < keep ? 1 / keep : 0;
-      masks.push(tf.tensor2d(m, [batch, units]));
+    const data = Array.from({ length: steps }, () => new Float32Array(batch * units));
+    for (let b = 0; b < batch; b++) {
+      const rng = new Rng(`dropout:${draw.seed}:${layer}:${draw.rowOffset + b}`);
+      for (let t = 0; t < steps; t++) {
+        const m = data[t];
+        for (let u = b * units, end = u + units; u < end; u++) m[u] = rng.next() < keep ? 1 / keep : 0;
+      }
     }
-    return masks;
+    return data.map((m) => tf.tensor2d(m, [batch, units]));
+  }
+
+  /** The dropout draw of one training step: advances the model's dropout stream by one number. */
+  nextDropoutDraw(): DropoutDraw {
+    return { seed: this.rng.uint32(), rowOffset: 0 };
   }
 
   /** Top-layer hidden states [T*B, H] plus what the backward pass needs. */
-  private forward(inputs: Int32Array, batch: number, steps: number, dropout: boolean, keepCache: boolean) {
+  private forward(
+    inputs: Int32Array,
+    batch: number,
+    steps: number,
+    dropout: DropoutDraw | null,
+    keepCache: boolean,
+  ) {
     const caches: LstmForwardCache[] = [];
     const masks: (tf.Tensor2D[] | undefined)[] = [];
     const ids = timeMajor(inputs, batch, steps);
@@ -275,7 +307,8 @@ export class TokenModel {
         l === 0
           ? lstmTokenLayerForward(ids, batch, this.layerWeights(0), undefined, undefined, keepCache)
           : lstmLayerForward(layerIn, this.layerWeights(l), undefined, undefined, keepCache);
-      const mask = dropout && this.config.dropout > 0 ? this.dropoutMasks(steps, batch, units) : undefined;
+      const mask =
+        dropout && this.config.dropout > 0 ? this.dropoutMasks(steps, batch, units, l, dropout) : undefined;
       if (out.cache) caches.push(out.cache);
       masks.push(mask);
       layerIn = mask ? out.hs.map((h, t) => tf.mul(h, mask[t])) : out.hs;
@@ -285,13 +318,14 @@ export class TokenModel {
 
   /**
    * Mean cross-entropy of predicting `targets` from `inputs` (both [B, T] batch-major token
-   * ids) and its gradients w.r.t. every weight. `training` turns dropout on.
+   * ids) and its gradients w.r.t. every weight. `training` turns dropout on: with a draw
+   * given (a part of a batch split across workers), its masks; else the next draw.
    */
   lossAndGradients(
     inputs: Int32Array,
     targets: Int32Array,
     batchSize: number,
-    training = true,
+    training: boolean | DropoutDraw = true,
   ): LossAndGradients {
     this.assertAlive();
     const { batch, steps } = geometry(inputs, batchSize, this.config.vocabSize, 'inputs');
@@ -301,7 +335,8 @@ export class TokenModel {
     const n = batch * steps;
     const vocab = this.config.vocabSize;
     const result = tf.tidy(() => {
-      const { top, caches, masks, ids } = this.forward(inputs, batch, steps, training, true);
+      const draw = training === true ? this.nextDropoutDraw() : training === false ? null : training;
+      const { top, caches, masks, ids } = this.forward(inputs, batch, steps, draw, true);
       const denseKernel = this.weight<tf.Tensor2D>('dense/kernel');
       const logits = this.dense(top);
       const logp = tf.logSoftmax(logits);
@@ -344,9 +379,19 @@ export class TokenModel {
    * `inputs` and `targets` are [B, T] batch-major token ids. Returns the mean loss.
    */
   trainStep(inputs: Int32Array, targets: Int32Array, batchSize: number, options: TrainOptions = {}): number {
+    const { loss, grads } = this.lossAndGradients(inputs, targets, batchSize, true);
+    this.applyGradients(grads, loss, options);
+    return loss;
+  }
+
+  /**
+   * Clips `grads` (by weight name) by global norm and applies one Adam step; disposes them.
+   * `loss` only names the step in the error a non-finite gradient gives.
+   */
+  applyGradients(grads: Record<string, tf.Tensor>, loss: number, options: TrainOptions = {}): void {
+    this.assertAlive();
     const learningRate = options.learningRate ?? 2e-3;
     const clipNorm = options.clipNorm ?? 5;
-    const { loss, grads } = this.lossAndGradients(inputs, targets, batchSize, true);
     try {
       const norm = tf.tidy(
         () => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0],
@@ -366,7 +411,17 @@ export class TokenModel {
     } finally {
       tf.dispose(Object.values(grads));
     }
-    return loss;
+  }
+
+  /** Replaces every weight's values (by name; shapes as `weightShapesFor`), e.g. a replica's after an update. */
+  loadWeights(values: Record<string, Float32Array>): void {
+    this.assertAlive();
+    const shapes = weightShapesFor(this.config);
+    for (const [name, v] of this.vars) {
+      const data = values[name];
+      if (!data || data.length !== v.size) throw new Error(`loadWeights: weight ${name} has the wrong size`);
+      tf.tidy(() => v.assign(tf.tensor(data, shapes[name])));
+    }
   }
 
   /** Mean cross-entropy on a batch without dropout and without updating anything. */
@@ -376,7 +431,7 @@ export class TokenModel {
     geometry(targets, batchSize, this.config.vocabSize, 'targets');
     const vocab = this.config.vocabSize;
     return tf.tidy(() => {
-      const { top } = this.forward(inputs, batch, steps, false, false);
+      const { top } = this.forward(inputs, batch, steps, null, false);
       const logits = this.dense(top);
       const y = tf.tensor2d(oneHotTimeMajor(targets, batch, steps, vocab), [batch * steps, vocab]);
       return tf.div(tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(logits)))), batch * steps).dataSync()[0];
@@ -388,7 +443,7 @@ export class TokenModel {
     this.assertAlive();
     const { batch, steps } = geometry(inputs, batchSize, this.config.vocabSize, 'inputs');
     return tf.tidy(() => {
-      const { top } = this.forward(inputs, batch, steps, false, false);
+      const { top } = this.forward(inputs, batch, steps, null, false);
       const logits = this.dense(top);
       return tf.transpose(
         tf.reshape(logits, [steps, batch, this.config.vocabSize]),

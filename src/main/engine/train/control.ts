@@ -5,6 +5,12 @@ export class RunControl {
   private pausedFlag = false;
   private stopFlag = false;
   private wake: (() => void) | null = null;
+  private readonly stopper = new AbortController();
+
+  /** Aborts when a stop is requested: long preparations (the dataset import) end early. */
+  get stopSignal(): AbortSignal {
+    return this.stopper.signal;
+  }
 
   get paused(): boolean {
     return this.pausedFlag;
@@ -27,6 +33,7 @@ export class RunControl {
     this.stopFlag = true;
     this.pausedFlag = false;
     this.wake?.();
+    if (!this.stopper.signal.aborted) this.stopper.abort(new Error('stopped'));
   }
 
   /** Resolves once not paused (resume or stop), calling `whilePaused` every `everyMs`. */

@@ -20,11 +20,13 @@ export interface EvaluateOptions {
   cache?: boolean;
   cacheDir?: string;
   splitCsv?: string | null;
+  /** 'all': every item, for a held-out folder measured whole (default 'validation'). */
+  split?: 'validation' | 'all';
 }
 
 /**
  * Next-token NLL (natural log), perplexity and accuracy of a model folder on the validation
- * split of `paths` (all items when they have no validation split). The items are encoded
+ * split of `paths` (all items when they have no validation split, or with `split: 'all'`). The items are encoded
  * with the model's own codec and vocabulary; tokens outside it are counted as unknown and
  * skipped (no window spans them).
  */
@@ -46,7 +48,7 @@ export async function evaluateModel(
     if (dataset.items.length === 0)
       throw new Error(`No music found in ${paths.join(', ')}: nothing to evaluate`);
     let split: EvalResult['split'] = 'validation';
-    let lists = splitTokenLists(dataset, 'validation');
+    let lists = options.split === 'all' ? [] : splitTokenLists(dataset, 'validation');
     if (lists.length === 0) {
       split = 'all';
       lists = dataset.items.map((item) => (item.tokens ? item.tokens.split(' ') : []));

@@ -1,6 +1,7 @@
 import type { Codec } from '../codecs/codec.ts';
 import type { EpochMetrics, ModelMeta } from '../model/meta.ts';
 import type { TokenModel } from '../model/token_model.ts';
+import type { DataParallelTrainer } from './parallel/data_parallel.ts';
 import type { Rng } from '../random/rng.ts';
 import { writeCheckpoint, type CheckpointState } from './checkpoint.ts';
 import type { RunControl } from './control.ts';
@@ -16,6 +17,8 @@ import { evaluationWindows, WindowSampler } from './windows.ts';
 export interface LoopContext {
   modelDir: string;
   model: TokenModel;
+  /** Runs the steps of `model`, on one or two threads. */
+  trainer: DataParallelTrainer;
   codec: Codec;
   data: TrainingData;
   settings: TrainSettings;
@@ -141,7 +144,7 @@ export async function runTrainingLoop(
       const t0 = performance.now();
       const batch = sampler.nextBatch(settings.batchSize);
       const learningRate = learningRateAt(state.step, settings.learningRate, settings.warmupSteps);
-      const loss = model.trainStep(batch.inputs, batch.targets, settings.batchSize, {
+      const loss = await ctx.trainer.trainStep(batch.inputs, batch.targets, settings.batchSize, {
         learningRate,
         clipNorm: settings.clipNorm,
       });

@@ -3,6 +3,9 @@
  * Waits for one `start` message, runs the job in-process and reports over IPC; `stop` (or the
  * parent going away, or SIGINT/SIGTERM) stops after a checkpoint.
  */
+import os from 'node:os';
+import path from 'node:path';
+import { setWorkerEntryResolver } from '../runtime/worker_script.ts';
 import type { FromTrainer, ToTrainer } from './protocol.ts';
 import { resumeTraining, startTraining } from './session.ts';
 import type { TrainCallbacks, TrainingHandle } from './types.ts';
@@ -12,6 +15,25 @@ function send(message: FromTrainer): Promise<void> {
     if (!process.send || !process.connected) return resolve();
     process.send(message, undefined, {}, () => resolve());
   });
+}
+
+/**
+ * Training yields the cores to whatever the musician is doing now (generation, the jam): a
+ * lower OS priority for this process. Set before any worker starts, so they inherit it (on
+ * Linux the nice value is per thread and new threads copy their creator's).
+ */
+function lowerPriority(): void {
+  try {
+    os.setPriority(os.constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch {
+    // Not allowed here (some sandboxes): train at normal priority.
+  }
+}
+lowerPriority();
+
+// Bundled (the built app): worker entries (the second training thread) are sibling `.js` files.
+if (import.meta.url.endsWith('.js')) {
+  setWorkerEntryResolver((entry) => new URL(`./${path.basename(entry.pathname, '.ts')}.js`, import.meta.url));
 }
 
 let handle: TrainingHandle | null = null;

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import os from 'node:os';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Codec } from '../codecs/codec.ts';
 import { Vocabulary } from '../codecs/vocabulary.ts';
 import { openDataset, splitTokenLists, type Dataset } from '../datasets/index.ts';
 import type { CodecSpec } from '../datasets/types.ts';
-import { initBackend } from '../model/backend.ts';
+import { initBackend, type BackendName } from '../model/backend.ts';
 import { parseModelMeta, type DatasetFingerprint, type ModelMeta } from '../model/meta.ts';
 import { TokenModel } from '../model/token_model.ts';
 import { Rng } from '../random/rng.ts';
@@ -18,8 +19,10 @@ import {
 import { prepareTrainingData, type TrainingData } from './data.ts';
 import { RunControl } from './control.ts';
 import { runTrainingLoop, type LoopContext } from './loop.ts';
+import { DataParallelTrainer } from './parallel/data_parallel.ts';
 import { assertWindowsFit } from './windows.ts';
 import { readAppVersion, writeMainModel } from './model_folder.ts';
+import { writeTrainingQuality } from '../quality/model_quality.ts';
 import {
   applyOverrides,
   codecSpecOf,
@@ -73,18 +76,29 @@ async function runNew(
   const modelDir = path.resolve(options.outDir);
   const backend = await initBackend(options.backend);
   if (backend.warning) callbacks.onLog?.(backend.warning);
-  const { dataset, data } = await loadData(
-    options.paths,
-    codecSpec,
-    settings,
-    options.cacheDir,
-    callbacks,
-    backend.name,
-  );
+  let loaded: { dataset: Dataset; data: TrainingData };
+  try {
+    loaded = await loadData(
+      options.paths,
+      codecSpec,
+      settings,
+      options.cacheDir,
+      callbacks,
+      backend.name,
+      control.stopSignal,
+    );
+  } catch (error) {
+    if (control.stopRequested) return stoppedBeforeStart(modelDir, backend.name, started);
+    throw error;
+  }
+  // Stopped while the data was prepared: nothing was trained, so no model folder is written.
+  if (control.stopRequested) return stoppedBeforeStart(modelDir, backend.name, started);
+  const { dataset, data } = loaded;
   const codec = dataset.codec;
   assertWindowsFit(data.streams, settings.seqLen);
   const config = { vocabSize: data.vocabulary.size, ...settings.architecture };
   const model = TokenModel.create(config, settings.seed);
+  const trainer = await startTrainer(model, options.threads, backend.name, callbacks);
   try {
     const now = new Date().toISOString();
     const meta: ModelMeta = {
@@ -108,6 +122,7 @@ async function runNew(
     await rm(path.join(modelDir, CHECKPOINT_DIR), { recursive: true, force: true });
     await cleanCheckpointLeftovers(modelDir);
     await writeMainModel(modelDir, config, model.weightData(), meta);
+    await writeTrainingQuality(modelDir, dataset, callbacks.onLog);
     const samplerRng = new Rng(`windows:${settings.seed}`);
     const state: CheckpointState = {
       step: 0,
@@ -127,6 +142,7 @@ async function runNew(
     const context: LoopContext = {
       modelDir,
       model,
+      trainer,
       codec,
       data,
       settings,
@@ -138,6 +154,7 @@ async function runNew(
     };
     return await runTrainingLoop(context, control, callbacks, started, true);
   } finally {
+    await trainer.close();
     model.dispose();
   }
 }
@@ -168,15 +185,32 @@ async function runResume(
   if (backend.warning) callbacks.onLog?.(backend.warning);
   const codecSpec: CodecSpec = { name: meta.codec.name, options: meta.codec.options };
   const vocabulary = new Vocabulary(meta.codec.name, meta.codec.version, meta.vocabulary);
-  const { dataset, data } = await loadData(
-    meta.dataset.paths,
-    codecSpec,
-    settings,
-    overrides.cacheDir,
-    callbacks,
-    backend.name,
-    vocabulary,
-  );
+  const stoppedEarly = (): TrainResult => ({
+    ...stoppedBeforeStart(dir, backend.name, started),
+    epochs: checkpoint.state.epoch,
+    step: checkpoint.state.step,
+    history: [...checkpoint.state.history],
+    bestValLoss: checkpoint.state.bestValLoss,
+    mainWeights: checkpoint.state.bestValLoss === null ? 'latest' : 'best',
+  });
+  let loaded: { dataset: Dataset; data: TrainingData };
+  try {
+    loaded = await loadData(
+      meta.dataset.paths,
+      codecSpec,
+      settings,
+      overrides.cacheDir,
+      callbacks,
+      backend.name,
+      control.stopSignal,
+      vocabulary,
+    );
+  } catch (error) {
+    if (control.stopRequested) return stoppedEarly();
+    throw error;
+  }
+  if (control.stopRequested) return stoppedEarly();
+  const { dataset, data } = loaded;
   if (dataset.codec.cacheKey !== meta.codec.cacheKey)
     callbacks.onLog?.(
       `The ${meta.codec.name} codec changed since this model was trained (${meta.codec.cacheKey})`,
@@ -189,6 +223,7 @@ async function runResume(
     Object.fromEntries(Object.entries(checkpoint.weights).map(([name, w]) => [name, w.data])),
     settings.seed,
   );
+  let trainer: DataParallelTrainer | undefined;
   try {
     if (model.config.vocabSize !== vocabulary.size)
       throw new Error(`${dir}: the checkpoint's vocabulary size does not match meta.json`);
@@ -199,9 +234,12 @@ async function runResume(
     // A new cap applies at an epoch boundary; mid-epoch the stored count stands.
     if (state.stepInEpoch === 0) state.stepsPerEpoch = stepsPerEpoch(settings, data);
     callbacks.onLog?.(`Resuming ${dir} at epoch ${state.epoch + 1}, step ${state.step}`);
+    trainer = await startTrainer(model, overrides.threads, backend.name, callbacks);
+    const stepper = trainer;
     const context: LoopContext = {
       modelDir: dir,
       model,
+      trainer: stepper,
       codec: dataset.codec,
       data,
       settings,
@@ -213,6 +251,7 @@ async function runResume(
     };
     return await runTrainingLoop(context, control, callbacks, started, false);
   } finally {
+    await trainer?.close();
     model.dispose();
   }
 }
@@ -225,6 +264,7 @@ async function loadData(
   cacheDir: string | undefined,
   callbacks: TrainCallbacks,
   backend: string,
+  signal: AbortSignal,
   vocabulary?: Vocabulary,
 ): Promise<{ dataset: Dataset; data: TrainingData }> {
   const report = (message: string): void =>
@@ -249,6 +289,7 @@ async function loadData(
     cache: settings.cache,
     cacheDir,
     splitCsv: settings.splitCsv,
+    signal,
     onProgress: ({ done, total }) => {
       if (performance.now() - lastReport < 1000 && done < total) return;
       lastReport = performance.now();
@@ -272,6 +313,41 @@ async function loadData(
   if (data.validation.length === 0)
     callbacks.onLog?.('No validation split: the model folder keeps the latest weights, not the best');
   return { dataset, data };
+}
+
+/** Training threads by default: both cores of a two-core machine (data-parallel, see parallel/). */
+function defaultThreads(): number {
+  return Math.min(2, os.availableParallelism());
+}
+
+function startTrainer(
+  model: TokenModel,
+  threads: number | undefined,
+  backend: BackendName,
+  callbacks: TrainCallbacks,
+): Promise<DataParallelTrainer> {
+  return DataParallelTrainer.start(model, {
+    threads: threads ?? defaultThreads(),
+    backend,
+    onLog: (message) => callbacks.onLog?.(message),
+  });
+}
+
+/** The result of a new run stopped while its data was prepared (nothing written). */
+function stoppedBeforeStart(modelDir: string, backend: string, startedAt: number): TrainResult {
+  return {
+    status: 'stopped',
+    modelDir,
+    epochs: 0,
+    step: 0,
+    history: [],
+    bestValLoss: null,
+    mainWeights: 'latest',
+    backend,
+    parameterCount: 0,
+    vocabSize: 0,
+    seconds: (performance.now() - startedAt) / 1000,
+  };
 }
 
 /** An epoch sees the (untransposed) training tokens once, unless capped. */

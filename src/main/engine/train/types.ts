@@ -56,6 +56,8 @@ export interface TrainModelOptions {
   name?: string;
   /** Least time between two progress events while steps run; default 1000 ms (0: after every step). */
   progressIntervalMs?: number;
+  /** Training threads (data-parallel halves of each batch): 1 or 2; default 2 where there are 2 cores. */
+  threads?: number;
 }
 
 /** What `resume` may change; everything else comes from the model folder. */
@@ -69,6 +71,8 @@ export interface ResumeOverrides {
   cacheDir?: string;
   /** See `TrainModelOptions.progressIntervalMs`. */
   progressIntervalMs?: number;
+  /** See `TrainModelOptions.threads`. */
+  threads?: number;
 }
 
 /** What the trainer is doing. */

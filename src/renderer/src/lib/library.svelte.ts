@@ -4,6 +4,7 @@ import type {
   DatasetProgress,
   DatasetRecord,
   DatasetSummary,
+  ImportIssueWire,
   PayloadOf,
 } from '../../../shared/ipc/index.ts';
 
@@ -25,6 +26,11 @@ export interface ImportOutcome {
   outcome: DatasetFinished['outcome'];
   name: string;
   message: string;
+  /** Files that failed as a whole (a `done` import may have some). */
+  failedFiles: number;
+  failedItems: number;
+  /** Why a failed import brought nothing in. */
+  reasons: ImportIssueWire[];
 }
 
 /**
@@ -45,6 +51,11 @@ export class LibraryModel {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly early = new Map<string, DatasetProgress | DatasetFinished>();
 
+  /** Datasets with music to learn from: the only ones offered for training. */
+  get trainableDatasets(): DatasetSummary[] {
+    return this.datasets.filter((dataset) => dataset.stats.items > 0 && dataset.stats.tokens > 0);
+  }
+
   constructor(private readonly api: ContinuoApi) {
     api.on('datasets.progress', (progress) => this.onProgress(progress));
     api.on('datasets.finished', (finished) => void this.onFinished(finished));
@@ -56,7 +67,7 @@ export class LibraryModel {
       this.datasets = (await this.api.request('datasets.list')).datasets;
       this.error = undefined;
     } catch (error) {
-      this.error = message(error);
+      this.error = `Could not load the datasets: ${message(error)}. Check the status bar for the host, then reload.`;
     } finally {
       this.loaded = true;
     }
@@ -74,7 +85,7 @@ export class LibraryModel {
       if (early && 'outcome' in early) await this.onFinished(early);
       else if (early) this.onProgress(early);
     } catch (error) {
-      this.error = `Could not start the import: ${message(error)}`;
+      this.error = `Could not start the import: ${message(error)}. Check the paths and try again.`;
     }
   }
 
@@ -85,7 +96,7 @@ export class LibraryModel {
     try {
       await this.api.request('jobs.cancel', { jobId: this.job.jobId });
     } catch (error) {
-      this.error = `Could not cancel: ${message(error)}`;
+      this.error = `Could not cancel: ${message(error)}. The import goes on; wait for it to end.`;
     }
   }
 
@@ -96,7 +107,7 @@ export class LibraryModel {
       if (this.expanded === id) this.expanded = undefined;
       await this.refresh();
     } catch (error) {
-      this.error = `Could not remove the dataset: ${message(error)}`;
+      this.error = `Could not remove the dataset: ${message(error)}. Reload the page and try again.`;
     }
   }
 
@@ -128,7 +139,14 @@ export class LibraryModel {
     const text =
       finished.message ??
       { done: 'Imported', cancelled: 'Import cancelled', failed: 'Import failed' }[finished.outcome];
-    this.outcome = { outcome: finished.outcome, name: job.name, message: text };
+    this.outcome = {
+      outcome: finished.outcome,
+      name: job.name,
+      message: text,
+      failedFiles: finished.failedFiles ?? 0,
+      failedItems: finished.failedItems ?? 0,
+      reasons: finished.reasons ?? [],
+    };
     await this.refresh();
     if (finished.outcome === 'done') this.expanded = finished.datasetId;
   }

@@ -1,5 +1,5 @@
 /** The studio's sections, in sidebar order. */
-export type SectionId = 'library' | 'train' | 'generate';
+export type SectionId = 'compose' | 'library' | 'train' | 'generate';
 
 /** One section of the sidebar. */
 export interface Section {
@@ -9,21 +9,26 @@ export interface Section {
   key: string;
 }
 
-/** The sidebar sections: import music, train a model on it, generate continuations. */
+/** The sidebar sections: compose, import music, train a model on it, generate continuations. */
 export const SECTIONS: readonly Section[] = [
+  {
+    id: 'compose',
+    label: 'Compose',
+    key: '1',
+  },
   {
     id: 'library',
     label: 'Library',
-    key: '1',
+    key: '2',
   },
   {
     id: 'train',
     label: 'Train',
-    key: '2',
+    key: '3',
   },
   {
     id: 'generate',
     label: 'Generate',
-    key: '3',
+    key: '4',
   },
 ];

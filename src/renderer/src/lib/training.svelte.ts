@@ -1,6 +1,7 @@
 import type { ContinuoApi } from '../../../shared/ipc/api.ts';
 import {
   preparingProgress,
+  type ModelSummary,
   type PayloadOf,
   type TrainingEstimate,
   type TrainingFinished,
@@ -92,6 +93,41 @@ export class TrainingModel {
       }
     } catch (error) {
       this.error = `Could not start training: ${errorText(error)}`;
+    }
+  }
+
+  /** The models "Train more" can continue (none while they train). */
+  async trainableModels(): Promise<ModelSummary[]> {
+    try {
+      const { models } = await this.api.request('models.list');
+      return models.filter((model) => !model.training);
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * "Train more": continues a model's run from its last checkpoint for `moreEpochs` epochs and
+   * follows it; the dashboard starts with the curves of its earlier runs.
+   */
+  async continueRun(model: Pick<ModelSummary, 'id' | 'name'>, moreEpochs: number): Promise<void> {
+    this.error = undefined;
+    this.outcome = undefined;
+    try {
+      const { jobId, modelId } = await this.api.request('training.continue', { modelId: model.id, moreEpochs });
+      this.curves = new LossSeries();
+      this.curveVersion++;
+      this.samples = [];
+      this.ended = false;
+      this.name = model.name;
+      this.job = preparingProgress({ jobId, modelId, epochs: moreEpochs });
+      for (const event of this.early.take(jobId)) {
+        if ('outcome' in event) this.onFinished(event);
+        else if ('sequence' in event) this.onSample(event);
+        else this.onProgress(event);
+      }
+    } catch (error) {
+      this.error = `Could not continue training: ${errorText(error)}`;
     }
   }
 

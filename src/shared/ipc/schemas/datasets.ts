@@ -90,6 +90,16 @@ export const DatasetImportPayloadSchema = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
 });
 
+/** Result of `datasets.inspect`: what kinds of music files the paths hold, before importing. */
+export const DatasetInspectResultSchema = z.strictObject({
+  midiFiles: Count,
+  abcFiles: Count,
+  /** Paths that do not exist or cannot be read. */
+  unreadable: z.array(z.string().max(4096)).max(1000),
+});
+/** Result of `datasets.inspect`. */
+export type DatasetInspectResult = z.infer<typeof DatasetInspectResultSchema>;
+
 /** Event `datasets.progress`: files done out of total, the file just finished, and an estimate. */
 export const DatasetProgressSchema = z.strictObject({
   jobId: IdSchema,
@@ -112,6 +122,11 @@ export const DatasetFinishedSchema = z.strictObject({
   datasetId: IdSchema,
   outcome: JobOutcomeSchema,
   message: z.string().max(2000).optional(),
+  /** Files that failed as a whole, and tunes that failed inside files that imported. */
+  failedFiles: Count.optional(),
+  failedItems: Count.optional(),
+  /** Why an import failed (an import that found or read nothing): the first few errors. */
+  reasons: z.array(ImportIssueSchema).max(20).optional(),
 });
 /** Event `datasets.finished`. */
 export type DatasetFinished = z.infer<typeof DatasetFinishedSchema>;

@@ -68,6 +68,27 @@ export const GenerationEventSchema = z.strictObject({
 /** Event `generation.event`. */
 export type GenerationEvent = z.infer<typeof GenerationEventSchema>;
 
+/**
+ * How a take measures up, computed by the engine after generation (engine quality/): a short
+ * line to show ("valid · 96% in key · longest copy 12 notes (The Kesh)") and its figures.
+ */
+export const TakeQualitySchema = z.strictObject({
+  text: z.string().max(400),
+  /** Passed every check that ran (abc2midi for ABC, no note left hanging). */
+  valid: z.boolean(),
+  key: z.string().max(100),
+  /** Share of the continuation's note time in that key, 0..1. */
+  inKeyShare: z.number().min(0).max(1),
+  /** Longest run of notes copied from one training piece; null when the model has no training index. */
+  longestRun: z.number().int().nonnegative().nullable(),
+  /** The training piece that run came from. */
+  longestRunPiece: z.string().max(300).nullable(),
+  /** Share of the continuation's 8-note n-grams found in the training set, 0..1; null without an index. */
+  ngramFoundShare: z.number().min(0).max(1).nullable(),
+});
+/** How a take measures up. */
+export type TakeQuality = z.infer<typeof TakeQualitySchema>;
+
 /** One finished variation. */
 export const GeneratedVariationSchema = z.strictObject({
   variation: z.number().int().nonnegative(),
@@ -75,9 +96,24 @@ export const GeneratedVariationSchema = z.strictObject({
   /** ABC text, for ABC models. */
   abc: z.string().max(200_000).nullable(),
   tokens: z.number().int().nonnegative(),
+  /** Its quality line; absent when it could not be measured. */
+  quality: TakeQualitySchema.optional(),
 });
 /** One finished variation. */
 export type GeneratedVariation = z.infer<typeof GeneratedVariationSchema>;
+
+/**
+ * The seed as the engine decoded it from the prompt it fed the model, so a caller can check
+ * what reached the model: how many notes, and the time they span (seconds from the seed's start;
+ * `endTime` is where the continuation's time begins: the seed's total time, at least its last note's end).
+ */
+export const DecodedSeedSchema = z.strictObject({
+  notes: z.number().int().nonnegative(),
+  startTime: z.number().nonnegative(),
+  endTime: z.number().nonnegative(),
+});
+/** The seed the engine received. */
+export type DecodedSeed = z.infer<typeof DecodedSeedSchema>;
 
 /** Event `generation.finished`: every variation, or why there are none. */
 export const GenerationFinishedSchema = z.strictObject({
@@ -86,6 +122,8 @@ export const GenerationFinishedSchema = z.strictObject({
   message: z.string().max(2000).optional(),
   variations: z.array(GeneratedVariationSchema).max(MAX_VARIATIONS),
   seconds: z.number().nonnegative(),
+  /** The seed the model continued (generations with a seed). */
+  seed: DecodedSeedSchema.optional(),
 });
 /** Event `generation.finished`. */
 export type GenerationFinished = z.infer<typeof GenerationFinishedSchema>;

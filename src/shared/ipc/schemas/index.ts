@@ -7,3 +7,4 @@ export * from './models.ts';
 export * from './training.ts';
 export * from './generation.ts';
 export * from './settings.ts';
+export * from './projects.ts';

@@ -1,11 +1,12 @@
-import type { EnginePayloadOf, GeneratedVariation } from '../../../../shared/ipc/index.ts';
-import type { Token } from '../../codecs/codec.ts';
+import type { DecodedSeed, EnginePayloadOf, GeneratedVariation } from '../../../../shared/ipc/index.ts';
+import type { Codec, Token } from '../../codecs/codec.ts';
 import { TokenGenerator } from '../../generate/generator.ts';
 import { loadGenerationModel, type GenerationModel } from '../../generate/load_model.ts';
 import { decodeVariation } from '../../generate/outputs.ts';
 import type { EngineContext, EngineHandlers } from '../context.ts';
 import { seedOptions } from '../studio/seed_payload.ts';
 import { wireNotes, wireSequence } from '../studio/wire_music.ts';
+import { takeIndex, takeQuality } from '../../quality/take_quality.ts';
 
 /** Least time between two note events of one variation (the first notes go at once). */
 const EVENT_INTERVAL_MS = 120;
@@ -88,9 +89,12 @@ async function runGeneration(
         flush(event.variation, false);
       },
     });
+    const index = await takeIndex(payload.modelDir);
     const variations: GeneratedVariation[] = result.variations.map((tokens) => {
       const decoded = decodeVariation(codec, tokens);
+      const quality = takeQuality(decoded, model, index);
       return {
+        ...(quality ? { quality } : {}),
         variation: tokens.variation,
         sequence: wireSequence(decoded.full.sequence),
         abc: decoded.full.abc ? decoded.full.abc.slice(0, 200_000) : null,
@@ -106,12 +110,16 @@ async function runGeneration(
         totalTime: variation.sequence.totalTime,
       });
     }
+    const decodedSeed = payload.seed
+      ? seedAsDecoded(codec, result.variations[0]?.prefix ?? prefix)
+      : undefined;
     context.emit('generation.finished', {
       jobId,
       outcome: result.aborted ? 'cancelled' : 'done',
       ...(result.aborted ? { message: 'Generation cancelled' } : {}),
       variations,
       seconds: (performance.now() - started) / 1000,
+      ...(decodedSeed ? { seed: decodedSeed } : {}),
     });
   } catch (error) {
     context.emit('generation.finished', {
@@ -122,4 +130,29 @@ async function runGeneration(
       seconds: (performance.now() - started) / 1000,
     });
   }
+}
+
+/**
+ * The seed part of a prompt decoded back to notes: what the model was given to continue. Its
+ * end is where the continuation's time starts (the seed's total time, at least its last note's end).
+ */
+function seedAsDecoded(codec: Codec, prefix: readonly Token[]): DecodedSeed | undefined {
+  let sequence: { notes: readonly { startTime: number; endTime: number }[]; totalTime: number };
+  try {
+    sequence = codec.decode([...prefix]).sequence;
+  } catch {
+    return undefined; // Not decodable on its own: the caller then has no seed figures.
+  }
+  const { notes } = sequence;
+  let startTime = Infinity;
+  let endTime = Number.isFinite(sequence.totalTime) ? sequence.totalTime : 0;
+  for (const note of notes) {
+    startTime = Math.min(startTime, note.startTime);
+    endTime = Math.max(endTime, note.endTime);
+  }
+  return {
+    notes: notes.length,
+    startTime: notes.length ? Math.max(0, startTime) : 0,
+    endTime: Math.max(0, endTime),
+  };
 }

@@ -7,11 +7,14 @@ import {
 import type { EpochMetrics } from '../../model/meta.ts';
 import { generateEpochSample } from '../../generate/epoch_sample.ts';
 import {
-  startTraining,
-  type EpochWeights,
+  startTrainingProcess,
+  type TrainCallbacks,
   type TrainingHandle,
   type TrainProgress,
+  type TrainRequest,
+  type TrainResult,
 } from '../../train/index.ts';
+import { epochWeightsFromCheckpoint, hasCheckpoint, readRunHistory } from '../studio/epoch_weights.ts';
 import { wireSequence } from '../studio/wire_music.ts';
 import type { EngineContext, EngineHandlers } from '../context.ts';
 import { architectureOf } from '../studio/architecture.ts';
@@ -20,9 +23,17 @@ import { estimateTraining } from '../studio/estimate.ts';
 /** Least time between two forwarded progress events of one job (epoch ends and state changes always go). */
 const PROGRESS_INTERVAL_MS = 250;
 
+/**
+ * Starts a training job somewhere else than the engine's event loop. The default is the
+ * training process the CLI uses (train/client.ts): a step never blocks the engine, and a
+ * crash there (out of memory, a kill) ends the job, not the engine.
+ */
+export type TrainingLauncher = (request: TrainRequest, callbacks: TrainCallbacks) => TrainingHandle;
+
 /** One training job the engine runs. */
 interface TrainingJob {
   handle: TrainingHandle;
+  modelDir: string;
   last: TrainingProgress;
   sentAt: number;
   /** A send held back by the interval, so the latest progress always goes out. */
@@ -31,13 +42,27 @@ interface TrainingJob {
   samples: Promise<void>[];
 }
 
+/** What the job was asked to do, for the events it sends. */
+interface JobIds {
+  jobId: string;
+  modelId: string;
+  modelDir: string;
+  epochs: number;
+  stepsPerEpoch?: number;
+}
+
 /**
- * `training.estimate`, `training.start`, `training.control`: training runs in this (engine)
- * process through the trainer's in-process API; its progress goes to the host as events.
+ * `training.estimate`, `training.start`, `training.continue`, `training.control`: each job
+ * runs in its own training process; its progress goes to the host as events, and each
+ * epoch's sample is generated here from the checkpoint that epoch wrote.
  */
 export function trainingHandlers(
   context: EngineContext,
-): Pick<EngineHandlers, 'training.estimate' | 'training.start' | 'training.control'> {
+  launch: TrainingLauncher = startTrainingProcess,
+): Pick<
+  EngineHandlers,
+  'training.estimate' | 'training.start' | 'training.continue' | 'training.control'
+> {
   const jobs = new Map<string, TrainingJob>();
 
   function send(job: TrainingJob, force: boolean): void {
@@ -52,54 +77,72 @@ export function trainingHandlers(
     context.emit('training.progress', job.last);
   }
 
+  /** Registers a job, follows it to its end and reports that end as `training.finished`. */
+  function run(ids: JobIds, request: TrainRequest, history: EpochRecord[]): { jobId: string } {
+    const signal = context.jobs.start(ids.jobId);
+    let job: TrainingJob;
+    try {
+      job = startJob(context, ids, request, history, launch, send);
+    } catch (error) {
+      context.jobs.end(ids.jobId);
+      throw error;
+    }
+    jobs.set(ids.jobId, job);
+    // `jobs.cancel` (or the host going away) stops the run like the Stop button.
+    signal.addEventListener('abort', () => job.handle.stop(), { once: true });
+    void job.handle.done
+      .then(async (result: TrainResult) => {
+        // Each epoch's sample goes out before the run's end.
+        await Promise.allSettled(job.samples);
+        context.emit('training.finished', {
+          jobId: ids.jobId,
+          modelId: ids.modelId,
+          outcome: result.status === 'stopped' ? 'stopped' : 'done',
+          ...(result.status === 'early-stopped'
+            ? { message: 'Stopped early: validation loss stopped improving' }
+            : {}),
+          saved: result.epochs > 0 || result.step > 0,
+        });
+      })
+      .catch(async (error: unknown) => {
+        await Promise.allSettled(job.samples);
+        const saved = await hasCheckpoint(ids.modelDir);
+        const reason = (error instanceof Error ? error.message : String(error)).replace(/\.?$/, '.');
+        const next = saved
+          ? ' The last checkpoint is kept: "Train more" resumes from it.'
+          : ' Nothing was saved; start the training again.';
+        context.emit('training.finished', {
+          jobId: ids.jobId,
+          modelId: ids.modelId,
+          outcome: 'failed',
+          message: `Training failed: ${reason}${next}`.slice(0, 2000),
+          saved,
+        });
+      })
+      .finally(() => {
+        clearTimeout(job.trailing);
+        jobs.delete(ids.jobId);
+        context.jobs.end(ids.jobId);
+      });
+    return { jobId: ids.jobId };
+  }
+
   return {
     'training.estimate': (payload) => estimateTraining(payload),
-    'training.start': (payload) => {
-      const signal = context.jobs.start(payload.jobId);
-      let job: TrainingJob | undefined;
-      try {
-        job = startJob(context, payload, send);
-      } catch (error) {
-        context.jobs.end(payload.jobId);
-        throw error;
-      }
-      jobs.set(payload.jobId, job);
-      const started = job;
-      // `jobs.cancel` (or the host going away) stops the run like the Stop button.
-      signal.addEventListener('abort', () => started.handle.stop(), { once: true });
-      void started.handle.done
-        .then(async (result) => {
-          // Each epoch's sample goes out before the run's end.
-          await Promise.allSettled(started.samples);
-          context.emit('training.finished', {
-            jobId: payload.jobId,
-            modelId: payload.modelId,
-            outcome: result.status === 'stopped' ? 'stopped' : 'done',
-            ...(result.status === 'early-stopped'
-              ? { message: 'Stopped early: validation loss stopped improving' }
-              : {}),
-            saved: result.epochs > 0 || result.step > 0,
-          });
-        })
-        .catch(async (error: unknown) => {
-          await Promise.allSettled(started.samples);
-          context.emit('training.finished', {
-            jobId: payload.jobId,
-            modelId: payload.modelId,
-            outcome: 'failed',
-            message: `Training failed: ${error instanceof Error ? error.message : String(error)}`.slice(
-              0,
-              2000,
-            ),
-            saved: started.last.history.length > 0,
-          });
-        })
-        .finally(() => {
-          clearTimeout(started.trailing);
-          jobs.delete(payload.jobId);
-          context.jobs.end(payload.jobId);
-        });
-      return { jobId: payload.jobId };
+    'training.start': (payload) =>
+      run(payload, { kind: 'train', options: trainOptions(payload) }, []),
+    'training.continue': async (payload) => {
+      // The dashboard shows the curves of the earlier runs from the start.
+      const history = (await readRunHistory(payload.modelDir)).map(epochRecord);
+      return run(
+        { ...payload, epochs: history.length + payload.moreEpochs },
+        {
+          kind: 'resume',
+          modelDir: payload.modelDir,
+          overrides: { epochs: history.length + payload.moreEpochs, cacheDir: payload.cacheDir },
+        },
+        history,
+      );
     },
     'training.control': ({ jobId, action }) => {
       const job = jobs.get(jobId);
@@ -117,15 +160,38 @@ export function trainingHandlers(
   };
 }
 
+/** The trainer options of a studio `training.start`. */
+function trainOptions(payload: EnginePayloadOf<'training.start'>): Extract<TrainRequest, { kind: 'train' }>['options'] {
+  return {
+    paths: payload.paths,
+    codec: payload.codec,
+    outDir: payload.modelDir,
+    // A preset goes by name, so meta.json records it (an explicit architecture would win over it).
+    ...(payload.architecture.kind === 'preset'
+      ? { preset: payload.architecture.preset }
+      : { architecture: architectureOf(payload.architecture) }),
+    epochs: payload.epochs,
+    ...(payload.stepsPerEpoch !== undefined ? { stepsPerEpoch: payload.stepsPerEpoch } : {}),
+    ...(payload.batchSize !== undefined ? { batchSize: payload.batchSize } : {}),
+    ...(payload.seqLength !== undefined ? { seqLen: payload.seqLength } : {}),
+    ...(payload.learningRate !== undefined ? { learningRate: payload.learningRate } : {}),
+    cacheDir: payload.cacheDir,
+    name: payload.name,
+  };
+}
+
 function startJob(
   context: EngineContext,
-  payload: EnginePayloadOf<'training.start'>,
+  ids: JobIds,
+  request: TrainRequest,
+  earlier: EpochRecord[],
+  launch: TrainingLauncher,
   send: (job: TrainingJob, force: boolean) => void,
 ): TrainingJob {
-  const history: EpochRecord[] = [];
+  const history: EpochRecord[] = [...earlier];
   const samples: Promise<void>[] = [];
-  const initial = preparingProgress({ ...payload, history });
-  // The handle exists only after `startTraining` returns; callbacks may fire before that.
+  const initial = preparingProgress({ ...ids, history: [...history] });
+  // The handle exists only after `launch` returns; callbacks may fire before that.
   const holder: { job?: TrainingJob } = {};
   let pending = initial;
   const update = (next: TrainingProgress, force: boolean): void => {
@@ -135,39 +201,24 @@ function startJob(
       send(holder.job, force);
     }
   };
-  const handle = startTraining(
-    {
-      paths: payload.paths,
-      codec: payload.codec,
-      outDir: payload.modelDir,
-      // A preset goes by name, so meta.json records it (an explicit architecture would win over it).
-      ...(payload.architecture.kind === 'preset'
-        ? { preset: payload.architecture.preset }
-        : { architecture: architectureOf(payload.architecture) }),
-      epochs: payload.epochs,
-      ...(payload.stepsPerEpoch !== undefined ? { stepsPerEpoch: payload.stepsPerEpoch } : {}),
-      ...(payload.batchSize !== undefined ? { batchSize: payload.batchSize } : {}),
-      ...(payload.seqLength !== undefined ? { seqLen: payload.seqLength } : {}),
-      ...(payload.learningRate !== undefined ? { learningRate: payload.learningRate } : {}),
-      cacheDir: payload.cacheDir,
-      name: payload.name,
+  const handle = launch(request, {
+    onProgress: (progress) => {
+      const previous = holder.job?.last ?? pending;
+      update(fromTrainer(previous, progress), previous.state !== stateOf(progress, previous));
     },
-    {
-      onProgress: (progress) => {
-        const previous = holder.job?.last ?? pending;
-        update(fromTrainer(previous, progress), previous.state !== stateOf(progress, previous));
-      },
-      onEpoch: (metrics, weights) => {
-        history.push(epochRecord(metrics));
-        if (weights) samples.push(sendEpochSample(context, payload, metrics.epoch, weights));
-        const previous = holder.job?.last ?? pending;
-        update({ ...previous, history: [...history], valLoss: metrics.valLoss ?? previous.valLoss }, true);
-      },
-      onLog: (message) =>
-        context.emit('app.log', { level: 'info', source: 'engine', message: message.slice(0, 4000) }),
+    onEpoch: (metrics) => {
+      // A resumed run re-reports nothing it did before; an epoch replaces a record of the same number.
+      const at = history.findIndex((h) => h.epoch === metrics.epoch);
+      if (at >= 0) history.splice(at);
+      history.push(epochRecord(metrics));
+      samples.push(sendEpochSample(context, ids, metrics.epoch));
+      const previous = holder.job?.last ?? pending;
+      update({ ...previous, history: [...history], valLoss: metrics.valLoss ?? previous.valLoss }, true);
     },
-  );
-  const job: TrainingJob = { handle, last: pending, sentAt: 0, samples };
+    onLog: (message) =>
+      context.emit('app.log', { level: 'info', source: 'engine', message: message.slice(0, 4000) }),
+  });
+  const job: TrainingJob = { handle, modelDir: ids.modelDir, last: pending, sentAt: 0, samples };
   holder.job = job;
   send(job, true);
   return job;
@@ -210,20 +261,17 @@ function epochRecord(metrics: EpochMetrics): EpochRecord {
 }
 
 /**
- * Generates the sample of an epoch from a copy of its weights and sends it as `training.sample`.
- * It runs alongside the next epoch's steps (both yield to the event loop); a failure is logged.
+ * Generates the sample of an epoch from the checkpoint that epoch wrote (the training process
+ * keeps its weights to itself) and sends it as `training.sample`. It runs here while the next
+ * epoch trains in its own process; a failure is logged.
  */
-async function sendEpochSample(
-  context: EngineContext,
-  payload: EnginePayloadOf<'training.start'>,
-  epoch: number,
-  weights: EpochWeights,
-): Promise<void> {
+async function sendEpochSample(context: EngineContext, ids: JobIds, epoch: number): Promise<void> {
   try {
+    const weights = await epochWeightsFromCheckpoint(ids.modelDir, epoch);
     const sample = await generateEpochSample(weights, epoch);
     context.emit('training.sample', {
-      jobId: payload.jobId,
-      modelId: payload.modelId,
+      jobId: ids.jobId,
+      modelId: ids.modelId,
       epoch,
       sequence: wireSequence(sample.sequence),
       abc: sample.abc === null ? null : sample.abc.slice(0, 200_000),

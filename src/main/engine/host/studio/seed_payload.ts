@@ -1,9 +1,9 @@
 import type { GenerationSeed } from '../../../../shared/ipc/index.ts';
 import type { NoteSequence } from '../../../../shared/music/note_sequence.ts';
 import type { Token } from '../../codecs/codec.ts';
-import { ABC_END, abcTokenPitch } from '../../codecs/abc.ts';
-import { parseNoteToken } from '../../codecs/abc_fields.ts';
-import { durationValue } from '../../codecs/abc_lexer.ts';
+import { ABC_END, abcTokenPitch } from '../../codecs/abc/abc.ts';
+import { parseNoteToken } from '../../codecs/abc/abc_fields.ts';
+import { durationValue } from '../../codecs/abc/abc_lexer.ts';
 import type { Vocabulary } from '../../codecs/vocabulary.ts';
 import type { GenerateOptions } from '../../generate/generator.ts';
 import type { GenerationModel } from '../../generate/load_model.ts';

@@ -19,11 +19,16 @@
  * on the step of its NOTE_ON gives a one-step note, unclosed notes end at the last time
  * reached (at least one step long), unknown tokens are skipped.
  */
-import type { Codec, DecodedMusic, Token } from './codec.ts';
-import { CodecError } from './codec.ts';
-import type { MusicItem } from '../music/music_item.ts';
-import type { Note, NoteSequence } from '../../../shared/music/note_sequence.ts';
-import type { MidiNote, Velocity } from '../../../shared/music/units.ts';
+import type { Codec, CodecLengths, DecodedMusic, Token, UnseededPrompt } from '../codec.ts';
+import { CodecError } from '../codec.ts';
+import { stretchPerformance } from '../augment.ts';
+import { neutralPrompt, seedTimeContext } from '../time_based.ts';
+import type { Vocabulary } from '../vocabulary.ts';
+import type { MusicItem } from '../../music/music_item.ts';
+import type { Note, NoteSequence } from '../../../../shared/music/note_sequence.ts';
+import type { MidiNote, Velocity } from '../../../../shared/music/units.ts';
+import type { TokenGrammar } from '../grammar.ts';
+import { PerformanceGrammar } from './performance_grammar.ts';
 
 /** Time steps per second (10 ms steps). */
 export const STEPS_PER_SECOND = 100;
@@ -263,13 +268,46 @@ export function transposePerformance(tokens: readonly Token[], semitones: number
   return out;
 }
 
+/** Lengths count TIME_SHIFTs; bars become seconds through the seed's meter and tempo. */
+const PERFORMANCE_LENGTHS: CodecLengths = {
+  unit: 'time',
+  advance(token) {
+    const event = parsePerformanceToken(token);
+    return event?.kind === 'shift' ? event.value / STEPS_PER_SECOND : 0;
+  },
+  timeContext: (_prompt, seed) => seedTimeContext(seed),
+};
+
 /** The performance codec (version 1; no options). */
 export class PerformanceCodec implements Codec {
   readonly name = 'performance' as const;
+  readonly description = 'Performance: MIDI timing and dynamics (note on/off, 10 ms shifts, velocity)';
   readonly version = 1;
   readonly cacheKey = 'performance@1';
   readonly fixedVocabulary = PERFORMANCE_VOCABULARY;
   readonly specialTokens: readonly Token[] = [];
+  readonly startToken = null;
+  readonly endToken = null;
+  readonly seedKind = 'notes' as const;
+  readonly lengths = PERFORMANCE_LENGTHS;
+
+  /** Without a seed the network hears one second of silence (Magenta's default event), not part of the output. */
+  unseededPrompt(vocabulary: Vocabulary): UnseededPrompt {
+    return neutralPrompt(vocabulary, shiftToken(MAX_SHIFT_STEPS), /^SHIFT_\d+$/);
+  }
+
+  contextOf(): Token[] {
+    return [];
+  }
+
+  /** Valid by construction: pitches in range, NOTE_OFF only for sounding notes, capped lengths (performance_grammar.ts). */
+  grammar(vocabulary: Vocabulary): TokenGrammar {
+    return new PerformanceGrammar(vocabulary);
+  }
+
+  stretch(tokens: readonly Token[], factor: number): Token[] {
+    return stretchPerformance(tokens, factor);
+  }
 
   encode(item: MusicItem): Token[] {
     return encodePerformanceNotes(performanceNotes(item.sequence));

@@ -2,7 +2,7 @@
  * Normalised ABC header tokens (M:, L:, K:) and the key arithmetic the ABC codec needs
  * (sounding pitch of a written note, diatonic transposition of keys).
  */
-import type { MidiNote } from '../../../shared/music/units.ts';
+import type { MidiNote } from '../../../../shared/music/units.ts';
 
 /** Normalised key modes, as written in `K:` tokens. */
 export const KEY_MODES = ['maj', 'min', 'mix', 'dor', 'phr', 'lyd', 'loc'] as const;
@@ -146,4 +146,11 @@ export function noteToken(note: WrittenNote): string {
 /** MIDI pitch of a written letter without accidental (C = 60, c = 72). */
 export function naturalPitch(step: number, octave: number): MidiNote {
   return 60 + 12 * octave + NATURAL_PC[step];
+}
+
+/** Pitch a note token sounds under C major with its explicit accidental; undefined for other tokens. */
+export function abcTokenPitch(token: string): MidiNote | undefined {
+  const note = parseNoteToken(token);
+  if (!note) return undefined;
+  return naturalPitch(note.step, note.octave) + (note.accidental ?? 0);
 }

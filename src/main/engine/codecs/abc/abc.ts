@@ -4,12 +4,30 @@
  * ABC text, not from its notes. Decoding writes valid ABC text and reads it back with the
  * ABC importer to get the notes.
  */
-import { CodecError, type Codec, type DecodedMusic, type Token } from './codec.ts';
-import type { MusicItem } from '../music/music_item.ts';
-import type { AbcTune } from '../../../shared/music/abc_tune.ts';
-import type { MidiNote } from '../../../shared/music/units.ts';
-import { emptySequence } from '../../../shared/music/sequences.ts';
+import {
+  CodecError,
+  type Codec,
+  type CodecLengths,
+  type DecodedMusic,
+  type PromptChoices,
+  type Token,
+  type UnseededPrompt,
+} from '../codec.ts';
+import type { NoteSequence } from '../../../../shared/music/note_sequence.ts';
+import type { TokenGrammar } from '../grammar.ts';
+import type { Vocabulary } from '../vocabulary.ts';
+import { ABC_END, ABC_START, abcHeaderAtEnd, abcTimeContext, unseededAbcPrompt } from './abc_prompt.ts';
+import { ABC_KEY_SIGNATURES } from './abc_key.ts';
+import { AbcGrammar } from './abc_grammar.ts';
+import { abcSeedFromNotes } from './abc_seed.ts';
+import { BAR_TOKENS } from './abc_lexer.ts';
+import type { MusicItem } from '../../music/music_item.ts';
+import type { AbcTune } from '../../../../shared/music/abc_tune.ts';
+import type { MidiNote } from '../../../../shared/music/units.ts';
+import { emptySequence } from '../../../../shared/music/sequences.ts';
 import { lexAbcBody } from './abc_lexer.ts';
+import { abcTokenPitch } from './abc_fields.ts';
+export { abcTokenPitch } from './abc_fields.ts';
 import { abcTokenKind, normaliseBodyTokens, writeAbcBody } from './abc_body.ts';
 import {
   defaultUnit,
@@ -26,9 +44,7 @@ import {
   type AbcKey,
 } from './abc_fields.ts';
 
-/** Start and end of tune tokens. */
-export const ABC_START = '<s>';
-export const ABC_END = '</s>';
+export { ABC_END, ABC_START } from './abc_prompt.ts';
 
 /** Tokens of a tune and how many body characters the lexer skipped. */
 export interface AbcEncoding {
@@ -94,12 +110,6 @@ export function abcTokensToText(tokens: readonly Token[], title = 'Continuo'): s
   return `X:1\nT:${safeTitle}\nM:${meter}\nL:${unit}\nK:${key}\n${writeAbcBody(body)}\n`;
 }
 
-/** Pitch a note token sounds under C major with its explicit accidental; undefined for other tokens. */
-export function abcTokenPitch(token: Token): MidiNote | undefined {
-  const note = parseNoteToken(token);
-  if (!note) return undefined;
-  return naturalPitch(note.step, note.octave) + (note.accidental ?? 0);
-}
 
 /** Semitones from a letter step to the step `shift` letters higher (any sign). */
 function letterSemitones(step: number, shift: number): number {
@@ -180,13 +190,29 @@ export function transposeAbcTokens(tokens: readonly Token[], semitones: number):
 /** Reads ABC text into notes; set by the ABC importer wiring (see decode). */
 export type AbcTextReader = (text: string) => DecodedMusic['sequence'] | undefined;
 
+const BARS = new Set(BAR_TOKENS);
+
+/** Lengths count bar lines; seconds become bars through the prompt's meter (Q:1/4=120). */
+const ABC_LENGTHS: CodecLengths = {
+  unit: 'bars',
+  advance: (token) => (BARS.has(token) ? 1 : 0),
+  timeContext: (prompt) => abcTimeContext(prompt),
+};
+
 /** The ABC codec (no options). */
 export class AbcCodec implements Codec {
   readonly name = 'abc' as const;
+  readonly description = 'ABC: tune-book text (notes, bars, repeats), shown as sheet music';
   readonly version = 1;
   readonly cacheKey = 'abc@1';
   readonly fixedVocabulary = null;
   readonly specialTokens: readonly Token[] = [ABC_START, ABC_END];
+  readonly startToken = ABC_START;
+  readonly endToken = ABC_END;
+  readonly seedKind = 'abc' as const;
+  readonly lengths = ABC_LENGTHS;
+  readonly keySignatures = ABC_KEY_SIGNATURES;
+  private readonly grammars = new WeakMap<Vocabulary, TokenGrammar>();
 
   constructor(private readonly readText: AbcTextReader = () => undefined) {}
 
@@ -214,5 +240,28 @@ export class AbcCodec implements Codec {
   pitchesOf(token: Token): readonly MidiNote[] {
     const pitch = abcTokenPitch(token);
     return pitch === undefined ? [] : [pitch];
+  }
+
+  unseededPrompt(vocabulary: Vocabulary, choices: PromptChoices): UnseededPrompt {
+    return unseededAbcPrompt(vocabulary, choices);
+  }
+
+  /** A continuation decodes under the header in force at the end of its prefix. */
+  contextOf(prefix: readonly Token[]): Token[] {
+    return abcHeaderAtEnd(prefix);
+  }
+
+  seedFromNotes(sequence: NoteSequence, vocabulary: Vocabulary): Token[] {
+    return abcSeedFromNotes(this, sequence, vocabulary);
+  }
+
+  /** One grammar per vocabulary (its tables are built once). */
+  grammar(vocabulary: Vocabulary): TokenGrammar {
+    let grammar = this.grammars.get(vocabulary);
+    if (!grammar) {
+      grammar = new AbcGrammar(vocabulary.tokens);
+      this.grammars.set(vocabulary, grammar);
+    }
+    return grammar;
   }
 }

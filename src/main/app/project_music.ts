@@ -1,0 +1,177 @@
+/**
+ * Music files <-> projects on the host: MIDI/ABC bytes become project tracks, and a project (or
+ * some of its tracks, or a selection) becomes MIDI or ABC bytes. Done in main, beside the
+ * generation export, with the engine's readers and writers (pure functions, no model needed).
+ */
+import { IpcError } from '../../shared/ipc/index.ts';
+import type { NoteSequence } from '../../shared/music/note_sequence.ts';
+import {
+  projectToSequence,
+  sequenceToTracks,
+  type TracksFromSequence,
+} from '../../shared/project/convert.ts';
+import { newProject } from '../../shared/project/create.ts';
+import type { NoteId, Project, ProjectKey, TempoEvent, TrackId } from '../../shared/project/types.ts';
+import { sequenceToAbc } from '../engine/music/abc/index.ts';
+import { parseAbcText } from '../engine/music/abc/import_text.ts';
+import { midiToNoteSequence, noteSequenceToMidi } from '../engine/music/midi_io.ts';
+
+/** What a music file became. */
+export interface ImportedMusic extends TracksFromSequence {
+  name: string;
+  format: 'mid' | 'abc';
+  /** Tunes in the file (an ABC book may hold many). */
+  items: number;
+  warnings: string[];
+}
+
+/** The kind of a file by its extension. */
+export function fileKind(fileName: string): 'continuo' | 'mid' | 'abc' | undefined {
+  const lower = fileName.toLowerCase();
+  if (lower.endsWith('.continuo')) return 'continuo';
+  if (lower.endsWith('.mid') || lower.endsWith('.midi')) return 'mid';
+  if (lower.endsWith('.abc')) return 'abc';
+  return undefined;
+}
+
+/** A file's name without folder and extension, for a project or track name. */
+export function baseName(fileName: string): string {
+  const name = fileName.split(/[\\/]/).pop() ?? fileName;
+  return name.replace(/\.(continuo|midi?|abc)$/i, '').trim() || 'Untitled';
+}
+
+function invalid(message: string): IpcError {
+  return new IpcError({ code: 'invalid_file', message });
+}
+
+/** Reads MIDI or ABC bytes as a sequence; a file that cannot be read is refused with the reason. */
+function readSequence(
+  bytes: Uint8Array,
+  fileName: string,
+  item = 0,
+): { sequence: NoteSequence; items: number; warnings: string[] } {
+  const kind = fileKind(fileName);
+  if (kind === 'mid') {
+    try {
+      return {
+        sequence: midiToNoteSequence(bytes, { kind: 'midi', path: fileName }),
+        items: 1,
+        warnings: [],
+      };
+    } catch (error) {
+      throw invalid(`${fileName} is not a readable MIDI file: ${(error as Error).message}`);
+    }
+  }
+  if (kind === 'abc') {
+    const imported = parseAbcText(Buffer.from(bytes).toString('utf8'), fileName);
+    const warnings = imported.issues
+      .slice(0, 20)
+      .map((i) => `${i.item !== undefined ? `Tune ${i.item}: ` : ''}${i.reason}`);
+    const chosen = imported.items[item];
+    if (!chosen) {
+      const why = imported.issues.find((i) => i.severity === 'error')?.reason;
+      throw invalid(
+        imported.items.length
+          ? `${fileName} has ${imported.items.length} tunes; there is no tune ${item + 1}`
+          : `${fileName} has no readable ABC tune${why ? `: ${why}` : ''}`,
+      );
+    }
+    return { sequence: chosen.sequence, items: imported.items.length, warnings };
+  }
+  throw invalid(`${fileName}: only MIDI (.mid, .midi) and ABC (.abc) files can be imported`);
+}
+
+/** A MIDI or ABC file as project tracks (placed by `tempos` when given). */
+export function importMusic(
+  bytes: Uint8Array,
+  fileName: string,
+  tempos?: readonly TempoEvent[],
+  item?: number,
+): ImportedMusic {
+  const { sequence, items, warnings } = readSequence(bytes, fileName, item);
+  if (!sequence.notes.length) throw invalid(`${fileName} has no notes`);
+  const name = sequence.source.title?.trim() || baseName(fileName);
+  const format = fileKind(fileName) === 'abc' ? 'abc' : 'mid';
+  return { ...sequenceToTracks(sequence, tempos), name, format, items, warnings };
+}
+
+/** A new project made of a MIDI or ABC file: its tracks, tempo map, meter and key. */
+export function projectFromMusic(
+  bytes: Uint8Array,
+  fileName: string,
+): { project: Project; warnings: string[] } {
+  const music = importMusic(bytes, fileName);
+  const base = newProject(baseName(fileName));
+  const project: Project = {
+    ...base,
+    tempos: music.tempos,
+    timeSignatures: music.timeSignatures,
+    tracks: music.tracks,
+    ...(music.key ? { key: music.key } : {}),
+  };
+  return { project, warnings: music.warnings };
+}
+
+/** What part of a project an export writes. */
+export interface ExportChoice {
+  trackIds?: readonly string[];
+  noteIds?: readonly string[];
+}
+
+/** The project's chosen part as a sequence (every chosen track, muted or not). */
+function chosenSequence(project: Project, choice: ExportChoice): NoteSequence {
+  const trackIds = choice.trackIds as readonly TrackId[] | undefined;
+  const noteIds = choice.noteIds as readonly NoteId[] | undefined;
+  return projectToSequence(project, { ...(trackIds ? { trackIds } : {}), ...(noteIds ? { noteIds } : {}) });
+}
+
+/** A Standard MIDI File (type 1): tempo map, meter, key, one named track per project track with its program. */
+export function projectToMidi(project: Project, choice: ExportChoice = {}): Uint8Array {
+  return noteSequenceToMidi(chosenSequence(project, choice));
+}
+
+const MAJOR_NAMES = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];
+const MINOR_NAMES = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'G#', 'A', 'Bb', 'B'];
+const MODE_SUFFIX: Record<ProjectKey['mode'], string> = {
+  major: '',
+  minor: 'm',
+  dorian: 'dor',
+  phrygian: 'phr',
+  lydian: 'lyd',
+  mixolydian: 'mix',
+  locrian: 'loc',
+};
+
+/** The ABC K: field of a project key ('G', 'Em', 'Ddor'). */
+export function abcKeyName(key: ProjectKey): string {
+  const names = key.mode === 'major' ? MAJOR_NAMES : MINOR_NAMES;
+  return `${names[key.tonic]}${MODE_SUFFIX[key.mode]}`;
+}
+
+/** ABC of one monophonic track (or of its selected notes); chords are refused with a reason. */
+export function projectToAbc(project: Project, choice: ExportChoice = {}): string {
+  const sequence = chosenSequence(project, choice);
+  if (sequence.instruments.length !== 1)
+    throw new IpcError({
+      code: 'unsupported',
+      message: `ABC export writes one track; choose one (${sequence.instruments.length} chosen)`,
+    });
+  const notes = sequence.notes;
+  if (!notes.length) throw new IpcError({ code: 'unsupported', message: 'There are no notes to export' });
+  let overlaps = 0;
+  let lastEnd = -Infinity;
+  // A tiny overlap (legato playing) is not a chord.
+  for (const note of notes) {
+    if (note.startTime < lastEnd - 0.02) overlaps++;
+    lastEnd = Math.max(lastEnd, note.endTime);
+  }
+  if (overlaps)
+    throw new IpcError({
+      code: 'unsupported',
+      message: `"${sequence.instruments[0].name}" plays ${overlaps} notes over others; ABC export takes a melody (one note at a time). Export MIDI instead.`,
+    });
+  return sequenceToAbc(sequence, {
+    title: project.name,
+    ...(project.key ? { key: abcKeyName(project.key) } : {}),
+  });
+}

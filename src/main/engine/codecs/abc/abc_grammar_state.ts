@@ -1,0 +1,719 @@
+/**
+ * One ABC tune being written, token by token, and which tokens may come next.
+ *
+ * The language (what a valid tune is):
+ * - Bars: every bar lasts exactly the meter at the unit length, except a pickup (the first
+ *   bar, shorter) and "short closing bars" of meter minus pickup, which only come before a
+ *   closing bar line (`:|`, `::`, `||`, `|]`). The bar after a short closing bar is a pickup
+ *   again (so the two make one bar, as abc2midi counts them), and a repeat whose section starts
+ *   with a pickup closes with a short bar. No empty bars; at least one real bar.
+ * - Repeats: `|:` opens a section (at the start or after a full bar), `:|` closes it, `::`
+ *   closes and opens; `||` and `|]` only outside a section, `|]` only at the end. `[1` may come
+ *   right after a `|` inside a section of at least one bar; its `:|` must be followed by `[2`,
+ *   whose ending closes at its next bar line.
+ * - Notes: a tie `-` follows a single note and must be followed by the same note (same letter,
+ *   octave and sounding pitch), across a plain `|` at most; a broken rhythm joins two elements
+ *   of one bar outside tuplets; a tuplet `(p:q:r` takes its r elements inside one bar; a chord
+ *   `[..]` holds 2 to 4 notes of different letters or octaves, lengths only after `]`.
+ * - Spelling: no double sharps or flats; an accidental only where it changes what the plain
+ *   letter would sound (outside the key, or cancelling an earlier accidental in the bar); a
+ *   plain letter only where ABC 2.1 (accidentals hold for that octave) and abc2midi (for every
+ *   octave of the letter) agree on its pitch.
+ * - No M:, L: or K: inside the tune unless allowed (then only at the start of a bar).
+ * - The tune ends right after a bar line, with every section and construct closed.
+ */
+import { GrammarError, type GrammarState } from '../grammar.ts';
+import type { MidiNote } from '../../../../shared/music/units.ts';
+import type { FillTable } from './abc_grammar_fill.ts';
+import { signatureOf, type HeaderContext, type HeaderContexts } from './abc_grammar_header.ts';
+import type { BarKind, GrammarToken, Ratio } from './abc_grammar_tokens.ts';
+
+/** What every state of one generation shares. */
+export interface GrammarTables {
+  tokens: readonly string[];
+  classes: readonly GrammarToken[];
+  headers: HeaderContexts;
+  allowed: Uint8Array | null;
+  pitchRange: { low: MidiNote; high: MidiNote } | null;
+  allowHeaderChanges: boolean;
+  /** Bar lines the vocabulary has and the constraints allow. */
+  bars: ReadonlySet<BarKind>;
+  /** `[2` can be written. */
+  ending2: boolean;
+}
+
+type Role = 'first' | 'pickup' | 'normal';
+type Repeat = 'none' | 'open' | 'ending1' | 'needEnding2' | 'ending2';
+
+/** The element being written: its length may still come (a duration token). */
+interface OpenElement {
+  kind: 'note' | 'rest' | 'chord';
+  /** Unscaled length in ticks once given; null = the unit (no duration token yet). */
+  ticks: number | null;
+  scale: Ratio;
+  /** May start a broken rhythm (not in a tuplet, not the second of a pair). */
+  brokenOk: boolean;
+  /** A single note's step and sounding pitch (for ties). */
+  note?: { step: number; pitch: number };
+  /** For a chord: still open (no `]` yet). */
+  chordOpen?: boolean;
+}
+
+const ONE: Ratio = { n: 1, d: 1 };
+const NO_ACCIDENTAL = 9;
+const CLOSING = new Set<BarKind>([':|', '::', '||', '|]']);
+const MAX_CHORD = 4;
+
+function scaled(ticks: number, factor: Ratio): number {
+  return (ticks * factor.n) / factor.d;
+}
+
+/** The grammar state; see the module comment for the rules. */
+export class AbcGrammarState implements GrammarState {
+  // Header.
+  private meter = '4/4';
+  private unit = '1/8';
+  private keyToken: string | undefined;
+  private header!: HeaderContext;
+  private signature: number[] = [0, 0, 0, 0, 0, 0, 0];
+  private inBody = false;
+  // The bar being written.
+  private pos = 0;
+  private elements = 0;
+  private octaveAccidentals = new Map<number, number>();
+  private letterAccidentals = new Int8Array(7).fill(NO_ACCIDENTAL);
+  private open: OpenElement | null = null;
+  private chordSteps: number[] = [];
+  private brokenSecond: Ratio | null = null;
+  private tuplet: { scale: Ratio; left: number } | null = null;
+  private tie: { step: number; pitch: number } | null = null;
+  private lastBar: BarKind | null = null;
+  private freeBar = false;
+  // The tune's structure.
+  private role: Role = 'first';
+  private pickup = 0;
+  private repeat: Repeat = 'none';
+  private sectionPickup = false;
+  private sectionBars = 0;
+  private lastBarCounted = false;
+  private bars = 0;
+  private ended = false;
+  /** After the end token: nothing more. */
+  private closed = false;
+  /** The length is reached: close the current section in this bar when it still can. */
+  private closingOnly = false;
+
+  constructor(private readonly t: GrammarTables) {
+    this.setHeader();
+  }
+
+  private setHeader(): void {
+    this.header = this.t.headers.get(this.meter, this.unit);
+    this.signature = signatureOf(this.keyToken);
+  }
+
+  clone(): AbcGrammarState {
+    const copy = Object.assign(Object.create(AbcGrammarState.prototype) as AbcGrammarState, this);
+    copy.octaveAccidentals = new Map(this.octaveAccidentals);
+    copy.letterAccidentals = Int8Array.from(this.letterAccidentals);
+    copy.chordSteps = [...this.chordSteps];
+    copy.open = this.open ? { ...this.open } : null;
+    copy.tuplet = this.tuplet ? { ...this.tuplet } : null;
+    return copy;
+  }
+
+  progress(): { bars: number } {
+    return { bars: this.bars };
+  }
+
+  canEnd(): boolean {
+    if (this.ended) return true;
+    return (
+      this.lastBar !== null &&
+      this.lastBar !== '|:' &&
+      this.lastBar !== '::' &&
+      this.repeat === 'none' &&
+      this.tie === null &&
+      this.lastBarCounted
+    );
+  }
+
+  // ---- Masks ----------------------------------------------------------------------------
+
+  restrict(mask: Uint8Array): void {
+    const { classes, allowed } = this.t;
+    if (this.closed) {
+      mask.fill(0);
+      return;
+    }
+    let startOk: boolean | undefined;
+    const canStartHere = (): boolean => (startOk ??= this.startCompletable());
+    for (let id = 0; id < classes.length; id++) {
+      if (mask[id] === 0) continue;
+      if (allowed && allowed[id] === 0) {
+        mask[id] = 0;
+        continue;
+      }
+      const c = classes[id];
+      let ok: boolean;
+      switch (c.kind) {
+        case 'note':
+          ok = this.noteAllowed(c) && (this.inChord() ? this.chordNoteCompletable(c) : canStartHere());
+          break;
+        case 'rest':
+          ok = !this.inChord() && this.tie === null && this.elementMayStart() && canStartHere();
+          break;
+        case 'chordOpen':
+          ok =
+            !this.inChord() &&
+            this.tie === null &&
+            this.elementMayStart() &&
+            this.chordPossible() &&
+            canStartHere();
+          break;
+        default:
+          ok = this.allowsBySimulation(id);
+      }
+      if (!ok) mask[id] = 0;
+    }
+  }
+
+  restrictToFinish(mask: Uint8Array): void {
+    this.closingOnly = false;
+    if (this.repeat === 'open' || this.repeat === 'ending1') {
+      const probe = this.clone();
+      probe.closingOnly = true;
+      this.closingOnly = probe.completable();
+    }
+    this.restrict(mask);
+    const { classes } = this.t;
+    const closingNow = classes.some(
+      (c, id) => c.kind === 'bar' && c.bar === ':|' && mask[id] !== 0 && this.repeat !== 'none',
+    );
+    for (let id = 0; id < classes.length; id++) {
+      const c = classes[id];
+      if (c.kind === 'bar' && (c.bar === '|:' || c.bar === '::')) mask[id] = 0;
+      else if (c.kind === 'bar' && c.bar === '|' && closingNow) mask[id] = 0;
+      else if (c.kind === 'ending' && c.number === 1) mask[id] = 0;
+      else if (c.kind === 'field') mask[id] = 0;
+    }
+  }
+
+  /** Whether token `id` may come next (the same test `restrict` applies). */
+  allows(id: number): boolean {
+    const mask = new Uint8Array(this.t.classes.length);
+    mask[id] = 1;
+    this.restrict(mask);
+    return mask[id] === 1;
+  }
+
+  private allowsBySimulation(id: number): boolean {
+    const next = this.clone();
+    if (!next.apply(this.t.classes[id], true)) return false;
+    return next.completable();
+  }
+
+  push(tokenId: number): void {
+    const c = this.t.classes[tokenId];
+    if (c === undefined) throw new GrammarError(`Token id ${tokenId} is outside the vocabulary`);
+    if (!this.allows(tokenId))
+      throw new GrammarError(`"${this.t.tokens[tokenId]}" may not come here in an ABC tune`);
+    this.apply(c, true);
+    this.closingOnly = false;
+  }
+
+  /** Follows a prompt token, repairing what a hand-written seed may break (see `settle`). */
+  pushLenient(tokenId: number): void {
+    const c = this.t.classes[tokenId];
+    if (!this.inBody && (c.kind === 'start' || c.kind === 'field')) {
+      if (c.kind === 'field') this.setField(c.field, c.value);
+      return;
+    }
+    if (this.allows(tokenId)) this.apply(c, true);
+    else this.apply(c, false);
+  }
+
+  /** After a prompt: when the bar in progress cannot be completed by the rules, let it end anywhere. */
+  settle(): void {
+    if (this.completable()) return;
+    this.freeBar = true;
+    if (this.completable()) return;
+    this.brokenSecond = null;
+    this.tuplet = null;
+    this.tie = null;
+    if (this.repeat === 'needEnding2' || !this.completable()) this.repeat = 'none';
+  }
+
+  // ---- Element rules ----------------------------------------------------------------------
+
+  private inChord(): boolean {
+    return this.open?.chordOpen === true;
+  }
+
+  /** True when a new note, rest, chord or tuplet may start (nothing forbids it structurally). */
+  private elementMayStart(): boolean {
+    return !this.ended && this.repeat !== 'needEnding2' && !this.inChord();
+  }
+
+  private inForce(step: number, letter: number): { octave: number; letter: number } {
+    const sig = this.signature[letter];
+    const letterCarry = this.letterAccidentals[letter];
+    return {
+      octave: this.octaveAccidentals.get(step) ?? sig,
+      letter: letterCarry === NO_ACCIDENTAL ? sig : letterCarry,
+    };
+  }
+
+  /** The pitch a note token sounds here, or null when it may not be written here (spelling, range). */
+  private sounding(c: Extract<GrammarToken, { kind: 'note' }>): number | null {
+    const force = this.inForce(c.step, c.letter);
+    let pitch: number;
+    if (c.accidental === null) {
+      if (force.octave !== force.letter) return null;
+      pitch = c.natural + force.octave;
+    } else {
+      if (c.accidental === force.octave && c.accidental === force.letter) return null;
+      pitch = c.natural + c.accidental;
+    }
+    const range = this.t.pitchRange;
+    if (range && (pitch < range.low || pitch > range.high)) return null;
+    return pitch;
+  }
+
+  private noteAllowed(c: Extract<GrammarToken, { kind: 'note' }>): boolean {
+    const pitch = this.sounding(c);
+    if (pitch === null) return false;
+    if (this.inChord()) return !this.chordSteps.includes(c.step) && this.chordSteps.length < MAX_CHORD;
+    if (this.tie) return c.step === this.tie.step && pitch === this.tie.pitch;
+    return this.elementMayStart();
+  }
+
+  /** Two notes of different steps could be written as a chord here. */
+  private chordPossible(): boolean {
+    const steps = new Set<number>();
+    this.t.classes.forEach((c, id) => {
+      if (c.kind !== 'note' || (this.t.allowed && this.t.allowed[id] === 0)) return;
+      if (this.sounding(c) !== null) steps.add(c.step);
+    });
+    return steps.size >= 2;
+  }
+
+  private chordNoteCompletable(c: Extract<GrammarToken, { kind: 'note' }>): boolean {
+    if (this.chordSteps.length + 1 >= 2) return this.chordCloseCompletable();
+    const next = this.clone();
+    next.apply(c, true);
+    return next.chordPossibleAfterFirst() && next.chordCloseCompletable();
+  }
+
+  /** Inside a chord with one note: another note of a new step may follow. */
+  private chordPossibleAfterFirst(): boolean {
+    return this.t.classes.some(
+      (c, id) =>
+        c.kind === 'note' &&
+        !(this.t.allowed && this.t.allowed[id] === 0) &&
+        !this.chordSteps.includes(c.step) &&
+        this.sounding(c) !== null,
+    );
+  }
+
+  private chordCloseCompletable(): boolean {
+    const open = this.open;
+    if (!open) return false;
+    return this.reachable(this.header.fill.open(null, open.scale, this.tuplet?.left ?? 0, open.brokenOk), false);
+  }
+
+  /** After starting an element here (a note or rest of any length), the tune can be completed. */
+  private startCompletable(): boolean {
+    if (!this.elementMayStart()) return false;
+    const next = this.clone();
+    next.startElement('rest');
+    return next.completable();
+  }
+
+  // ---- Transitions --------------------------------------------------------------------------
+
+  /** Applies a token; `strict` false repairs instead of refusing. Returns false when strict refuses. */
+  private apply(c: GrammarToken, strict: boolean): boolean {
+    switch (c.kind) {
+      case 'start':
+        return !strict;
+      case 'end':
+        if (strict && !this.canEnd()) return false;
+        this.ended = true;
+        this.closed = true;
+        return true;
+      case 'field':
+        return this.applyField(c.field, c.value, strict);
+      case 'note':
+        return this.applyNote(c, strict);
+      case 'rest':
+        if (strict && (this.inChord() || this.tie)) return false;
+        this.closeChordLeniently();
+        this.tie = null;
+        this.startElement('rest');
+        return true;
+      case 'chordOpen':
+        if (strict && (this.inChord() || this.tie || !this.elementMayStart())) return false;
+        if (this.inChord()) return true;
+        this.tie = null;
+        this.startElement('chord');
+        return true;
+      case 'chordClose':
+        if (!this.inChord() || !this.open) return !strict;
+        if (this.chordSteps.length < 2 && strict) return false;
+        this.open.chordOpen = false;
+        return true;
+      case 'duration': {
+        const open = this.open;
+        if (!open || open.chordOpen || open.ticks !== null) return !strict;
+        open.ticks = (this.header.unitTicks * c.value.n) / c.value.d;
+        return true;
+      }
+      case 'tie': {
+        const open = this.open;
+        if (!open || open.kind !== 'note' || !open.note) return !strict;
+        const note = open.note;
+        this.commit();
+        this.tie = note;
+        return true;
+      }
+      case 'broken': {
+        const open = this.open;
+        if (!open || open.chordOpen || !open.brokenOk) return !strict;
+        this.pos += scaled(open.ticks ?? this.header.unitTicks, c.first);
+        this.open = null;
+        this.brokenSecond = c.second;
+        return true;
+      }
+      case 'tuplet':
+        if (strict && (this.tie || this.brokenSecond || this.tuplet || this.inChord() || !this.elementMayStart()))
+          return false;
+        this.closeChordLeniently();
+        this.commit();
+        this.brokenSecond = null;
+        this.tie = null;
+        this.tuplet = { scale: { n: c.q, d: c.p }, left: c.r };
+        return true;
+      case 'bar':
+        return this.applyBar(c.bar, strict);
+      case 'ending':
+        return this.applyEnding(c.number, strict);
+      default:
+        return !strict;
+    }
+  }
+
+  private closeChordLeniently(): void {
+    if (this.open?.chordOpen) this.open.chordOpen = false;
+  }
+
+  private setField(field: 'M' | 'L' | 'K', value: string): void {
+    if (field === 'M') this.meter = value;
+    else if (field === 'L') this.unit = value;
+    else this.keyToken = `K:${value}`;
+    this.setHeader();
+  }
+
+  private applyField(field: 'M' | 'L' | 'K', value: string, strict: boolean): boolean {
+    const atBarStart =
+      this.pos === 0 && this.elements === 0 && !this.open && !this.tuplet && !this.brokenSecond && !this.tie;
+    if (strict) {
+      if (!this.t.allowHeaderChanges || !atBarStart || this.ended) return false;
+      if (this.repeat !== 'none' || this.role === 'pickup') return false;
+      if (field !== 'K' && this.role === 'first' && this.inBody) return false;
+    }
+    this.setField(field, value);
+    if (field !== 'K') {
+      this.pickup = 0;
+      if (this.role === 'pickup') this.role = 'normal';
+    }
+    this.octaveAccidentals.clear();
+    this.letterAccidentals.fill(NO_ACCIDENTAL);
+    return true;
+  }
+
+  private applyNote(c: Extract<GrammarToken, { kind: 'note' }>, strict: boolean): boolean {
+    const pitch = this.sounding(c);
+    if (strict && (pitch === null || !this.noteAllowed(c))) return false;
+    const sounds = pitch ?? c.natural + (c.accidental ?? this.signature[c.letter]);
+    if (c.accidental !== null) {
+      this.octaveAccidentals.set(c.step, c.accidental);
+      this.letterAccidentals[c.letter] = c.accidental;
+    }
+    if (this.inChord()) {
+      if (!this.chordSteps.includes(c.step)) this.chordSteps.push(c.step);
+      return true;
+    }
+    this.tie = null;
+    this.startElement('note');
+    if (this.open) this.open.note = { step: c.step, pitch: sounds };
+    return true;
+  }
+
+  /** Commits the open element's length to the bar. */
+  private commit(): void {
+    const open = this.open;
+    if (!open) return;
+    this.pos += scaled(open.ticks ?? this.header.unitTicks, open.scale);
+    this.open = null;
+  }
+
+  private startElement(kind: OpenElement['kind']): void {
+    this.commit();
+    this.inBody = true;
+    this.lastBar = null;
+    let scale = ONE;
+    let brokenOk = true;
+    if (this.brokenSecond) {
+      scale = this.brokenSecond;
+      this.brokenSecond = null;
+      brokenOk = false;
+    } else if (this.tuplet) {
+      scale = this.tuplet.scale;
+      brokenOk = false;
+      this.tuplet.left--;
+      if (this.tuplet.left <= 0) this.tuplet = null;
+    }
+    this.open = { kind, ticks: null, scale, brokenOk, ...(kind === 'chord' ? { chordOpen: true } : {}) };
+    if (kind === 'chord') this.chordSteps = [];
+    this.elements++;
+  }
+
+  private applyEnding(number: 1 | 2, strict: boolean): boolean {
+    const atBarStart = this.pos === 0 && this.elements === 0 && !this.open;
+    if (number === 1) {
+      if (strict && !(this.lastBar === '|' && this.repeat === 'open' && this.sectionBars >= 1 && atBarStart))
+        return false;
+      this.repeat = 'ending1';
+    } else {
+      if (strict && !(this.lastBar === ':|' && this.repeat === 'needEnding2')) return false;
+      this.repeat = 'ending2';
+    }
+    this.inBody = true;
+    this.lastBar = null;
+    return true;
+  }
+
+  private applyBar(bar: BarKind, strict: boolean): boolean {
+    if (this.ended) return !strict;
+    if (strict) {
+      if (this.inChord() || this.tuplet || this.brokenSecond || this.repeat === 'needEnding2') return false;
+      if (this.tie && bar !== '|') return false;
+    }
+    this.closeChordLeniently();
+    this.commit();
+    const length = this.pos;
+    const startOfBody = !this.inBody && this.elements === 0;
+    if (startOfBody) {
+      // Only `|:` may open the tune; it ends no bar.
+      if (strict && bar !== '|:') return false;
+      if (bar === '|:') {
+        this.repeat = 'open';
+        this.sectionPickup = false;
+        this.sectionBars = 0;
+      }
+      this.inBody = true;
+      this.lastBar = bar;
+      return true;
+    }
+    if (strict && (this.elements === 0 || !this.lineLegal(bar, length))) return false;
+    this.closeBar(bar, length);
+    return true;
+  }
+
+  /** Whether `bar` may close a bar of `length` ticks now (rules and what it leaves to come). */
+  private lineLegal(bar: BarKind, length: number): boolean {
+    if (!this.t.bars.has(bar)) return false;
+    if (this.tie && bar !== '|') return false;
+    if (length <= 0) return false;
+    const full = this.header.barTicks;
+    if (full === null || this.freeBar) return this.structureAllows(bar, 'full');
+    if (this.role === 'first') {
+      if (length > full) return false;
+      if (length < full) {
+        if (bar !== '|' && !(bar === '|:' && this.repeat === 'none')) return false;
+        // A section opened before the pickup must close with a bar of meter minus pickup.
+        if (this.repeat === 'open' && !this.header.fill.free.has[full - length]) return false;
+        return true;
+      }
+      return this.structureAllows(bar, 'full');
+    }
+    if (this.role === 'pickup') {
+      if (length !== this.pickup) return false;
+      if (bar === '|') return !(this.repeat === 'open' && this.sectionPickup && !this.closingFillable());
+      return bar === '|:' && this.repeat === 'none';
+    }
+    if (length === full) return this.structureAllows(bar, 'full');
+    if (this.pickup > 0 && length === full - this.pickup) return this.structureAllows(bar, 'short');
+    return false;
+  }
+
+  /** A later bar of meter minus pickup can be written (a section that started with a pickup must close so). */
+  private closingFillable(): boolean {
+    const full = this.header.barTicks;
+    return full === null || this.header.fill.free.has[full - this.pickup] === 1;
+  }
+
+  /** The repeat rules for a normal bar that is full or short. */
+  private structureAllows(bar: BarKind, size: 'full' | 'short'): boolean {
+    const short = size === 'short';
+    if (short && !CLOSING.has(bar)) return false;
+    const closesSection = this.sectionPickup ? short : !short;
+    const ending2 = this.t.ending2;
+    switch (this.repeat) {
+      case 'none':
+        return bar === '|' || bar === '||' || bar === '|]' || (bar === '|:' && !short);
+      case 'open':
+        if (bar === '|') return !this.sectionPickup || this.closingFillable();
+        return (bar === ':|' || bar === '::') && closesSection;
+      case 'ending1':
+        if (bar === '|') return !this.sectionPickup || this.closingFillable();
+        return bar === ':|' && closesSection && ending2;
+      case 'ending2':
+        return bar === '|' || bar === '||' || bar === '|]' || (bar === '|:' && !short);
+      default:
+        return false;
+    }
+  }
+
+  private closeBar(bar: BarKind, length: number): void {
+    const full = this.header.barTicks;
+    const wasFirst = this.role === 'first';
+    if (wasFirst && full !== null && length < full && !this.freeBar) this.pickup = length;
+    const counted =
+      this.role === 'normal' || this.freeBar || (wasFirst && (full === null || length >= full));
+    const short = counted && this.pickup > 0 && full !== null && length < full;
+    if (counted) this.bars++;
+    this.lastBarCounted = counted;
+    if (wasFirst && this.repeat === 'open' && this.sectionBars === 0) this.sectionPickup = !counted;
+    let next: Role = 'normal';
+    switch (bar) {
+      case '|':
+        if (this.repeat === 'ending2') this.repeat = 'none';
+        else if ((this.repeat === 'open' || this.repeat === 'ending1') && counted) this.sectionBars++;
+        break;
+      case '|:':
+        this.repeat = 'open';
+        this.sectionPickup = false;
+        this.sectionBars = 0;
+        break;
+      case ':|':
+        if (this.repeat === 'ending1') this.repeat = 'needEnding2';
+        else {
+          this.repeat = 'none';
+          if (short) next = 'pickup';
+        }
+        break;
+      case '::':
+        this.repeat = 'open';
+        this.sectionPickup = short;
+        this.sectionBars = 0;
+        if (short) next = 'pickup';
+        break;
+      case '||':
+        this.repeat = 'none';
+        if (short) next = 'pickup';
+        break;
+      case '|]':
+        this.repeat = 'none';
+        this.ended = true;
+        break;
+    }
+    this.role = next;
+    this.pos = 0;
+    this.elements = 0;
+    this.freeBar = false;
+    this.octaveAccidentals.clear();
+    this.letterAccidentals.fill(NO_ACCIDENTAL);
+    this.lastBar = bar;
+    this.inBody = true;
+  }
+
+  // ---- Completion -------------------------------------------------------------------------
+
+  /** True when the tune so far can still be completed into a valid tune. */
+  completable(): boolean {
+    if (this.ended) return true;
+    if (this.repeat === 'needEnding2') return this.t.ending2;
+    const fill = this.header.fill;
+    const open = this.open;
+    if (open?.chordOpen) {
+      if (this.chordSteps.length < 2) {
+        if (this.chordSteps.length === 0 ? !this.chordPossible() : !this.chordPossibleAfterFirst())
+          return false;
+      }
+      return this.reachable(fill.open(null, open.scale, this.tuplet?.left ?? 0, open.brokenOk), false);
+    }
+    if (open) return this.reachable(fill.open(open.ticks, open.scale, this.tuplet?.left ?? 0, open.brokenOk), false);
+    if (this.brokenSecond) return this.reachable(fill.brokenSecond(this.brokenSecond), false);
+    if (this.tuplet) return this.reachable(fill.tupletRest(this.tuplet.scale, this.tuplet.left), false);
+    return this.reachable(fill.free, this.tie !== null);
+  }
+
+  /** Some bar length this bar may take is `pos` plus an amount `table` can fill, closed by a legal line. */
+  private reachable(table: FillTable, tied: boolean): boolean {
+    const pos = this.pos;
+    const full = this.header.barTicks;
+    const has = table.has;
+    const fits = (length: number): boolean => {
+      const rest = length - pos;
+      if (rest < 0 || rest >= has.length || !has[rest] || length <= 0) return false;
+      if (tied) return rest > 0 ? this.tieFitsInBar() : this.tieCrossesBar(length);
+      return this.anyLine(length);
+    };
+    if (full === null || this.freeBar) {
+      for (let rest = 0; rest < has.length; rest++) if (has[rest] && fits(pos + rest)) return true;
+      return false;
+    }
+    if (this.role === 'first') {
+      for (let length = Math.max(pos, 1); length <= full; length++) if (fits(length)) return true;
+      return false;
+    }
+    if (this.role === 'pickup') return fits(this.pickup);
+    if (this.closingOnly && (this.repeat === 'open' || this.repeat === 'ending1')) {
+      // Only the bar that closes the section, with `:|` (the length is reached).
+      const closing = this.sectionPickup ? full - this.pickup : full;
+      const rest = closing - pos;
+      if (rest < 0 || rest >= has.length || has[rest] !== 1 || (tied && (rest === 0 || !this.tieFitsInBar())))
+        return false;
+      return this.lineLegal(':|', closing);
+    }
+    return fits(full) || (this.pickup > 0 && fits(full - this.pickup));
+  }
+
+  private anyLine(length: number): boolean {
+    const lines: BarKind[] = ['|', ':|', '||', '|]', '::', '|:'];
+    return lines.some((bar) => this.lineLegal(bar, length));
+  }
+
+  /** The tied note can follow inside this bar (its plain letter exists and is allowed). */
+  private tieFitsInBar(): boolean {
+    const tie = this.tie;
+    if (!tie) return false;
+    return this.t.classes.some(
+      (c, id) =>
+        c.kind === 'note' &&
+        c.step === tie.step &&
+        !(this.t.allowed && this.t.allowed[id] === 0) &&
+        this.sounding(c) === tie.pitch,
+    );
+  }
+
+  /** The bar ends here with `|` and the next bar starts with the tied note. */
+  private tieCrossesBar(length: number): boolean {
+    const tie = this.tie;
+    if (!tie || !this.lineLegal('|', length)) return false;
+    const after = this.clone();
+    after.tie = null;
+    after.closeBar('|', length);
+    const rest = after.role === 'pickup' ? after.pickup : after.header.barTicks;
+    return this.t.classes.some(
+      (c, id) =>
+        c.kind === 'note' &&
+        c.step === tie.step &&
+        !(this.t.allowed && this.t.allowed[id] === 0) &&
+        after.sounding(c) === tie.pitch &&
+        (rest === null || after.startCompletable()),
+    );
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The notes codec's grammar: a token stream it allows is exactly one the encoder could write.
+ *
+ *   piece := T_*  N_<bass>  [S_<shape>]  D_<steps>
+ *
+ * - durations and time shifts are whole grid steps (the `D_`/`T_` tokens of the vocabulary),
+ *   and every note or chord gets exactly one duration;
+ * - a note, and every note of a chord (bass + shape), is within the pitch range (piano 21..108
+ *   unless `pitchRange` says otherwise) and, when `pitchClasses` is given, in that scale —
+ *   a shape's pitches depend on its bass, so only the grammar can judge them;
+ * - the events of one step come in rising order of their bass, and no pitch starts twice on
+ *   one step (as the encoder writes them);
+ * - the piece may end between events (`canEnd`), not between a note and its duration.
+ * The prompt is followed leniently (the musician's music): tokens are applied unchecked.
+ */
+import type { GrammarOptions, GrammarState, TokenGrammar } from '../grammar.ts';
+import { GrammarError } from '../grammar.ts';
+import type { Vocabulary } from '../vocabulary.ts';
+import { parseShapeToken } from './chord_shapes.ts';
+
+/** The piano's keys, the default range. */
+export const NOTES_DEFAULT_RANGE = { low: 21, high: 108 } as const;
+
+/** Grammar options the notes codec also understands. */
+export interface NotesGrammarOptions extends GrammarOptions {
+  /** Pitch classes (0 = C) every note must be in, e.g. a key's scale; all when absent. */
+  pitchClasses?: readonly number[];
+}
+
+const KIND_OTHER = 0;
+const KIND_NOTE = 1;
+const KIND_SHAPE = 2;
+const KIND_DURATION = 3;
+const KIND_SHIFT = 4;
+
+/** Where the stream is inside a piece. */
+const EXPECT_EVENT = 0;
+const EXPECT_SHAPE_OR_DURATION = 1;
+const EXPECT_DURATION = 2;
+
+interface TokenTable {
+  kind: Uint8Array;
+  /** Pitch of N_, steps of D_/T_, index into `shapes` of S_. */
+  value: Int32Array;
+  shapes: number[][];
+}
+
+function tokenTable(vocabulary: Vocabulary): TokenTable {
+  const table: TokenTable = {
+    kind: new Uint8Array(vocabulary.size),
+    value: new Int32Array(vocabulary.size),
+    shapes: [],
+  };
+  vocabulary.tokens.forEach((token, id) => {
+    const shape = parseShapeToken(token);
+    if (shape) {
+      table.kind[id] = KIND_SHAPE;
+      table.value[id] = table.shapes.length;
+      table.shapes.push(shape);
+      return;
+    }
+    const match = /^(N|D|T)_(\d{1,3})$/.exec(token);
+    if (!match) return;
+    const value = Number(match[2]);
+    if (match[1] === 'N' && value <= 127) table.kind[id] = KIND_NOTE;
+    else if (match[1] === 'D' && value >= 1) table.kind[id] = KIND_DURATION;
+    else if (match[1] === 'T' && value >= 1) table.kind[id] = KIND_SHIFT;
+    else return;
+    table.value[id] = value;
+  });
+  return table;
+}
+
+interface Limits {
+  low: number;
+  high: number;
+  /** allowedClass[pc] = 1 for a pitch class notes may sound in. */
+  allowedClass: Uint8Array;
+}
+
+function limitsOf(options: NotesGrammarOptions): Limits {
+  const low = options.pitchRange?.low ?? NOTES_DEFAULT_RANGE.low;
+  const high = options.pitchRange?.high ?? NOTES_DEFAULT_RANGE.high;
+  if (!(Number.isInteger(low) && Number.isInteger(high) && low >= 0 && high <= 127 && low <= high))
+    throw new GrammarError(`Pitch range ${low}..${high} must be whole MIDI notes with 0 <= low <= high <= 127`);
+  const allowedClass = new Uint8Array(12).fill(options.pitchClasses ? 0 : 1);
+  for (const pc of options.pitchClasses ?? []) allowedClass[((pc % 12) + 12) % 12] = 1;
+  if (!allowedClass.includes(1)) throw new GrammarError('pitchClasses must name at least one pitch class');
+  return { low, high, allowedClass };
+}
+
+class NotesState implements GrammarState {
+  constructor(
+    private readonly table: TokenTable,
+    private readonly limits: Limits,
+    private readonly secondsPerStep: number,
+    /** Pitches started on the current step. */
+    private readonly startedNow: Uint8Array = new Uint8Array(128),
+    private step = 0,
+    private expect = EXPECT_EVENT,
+    /** Bass of the last event on the current step (-1: none yet). */
+    private lastBass = -1,
+  ) {}
+
+  clone(): NotesState {
+    return new NotesState(
+      this.table,
+      this.limits,
+      this.secondsPerStep,
+      Uint8Array.from(this.startedNow),
+      this.step,
+      this.expect,
+      this.lastBass,
+    );
+  }
+
+  private pitchOk(pitch: number): boolean {
+    const { low, high, allowedClass } = this.limits;
+    return pitch >= low && pitch <= high && allowedClass[pitch % 12] === 1 && this.startedNow[pitch] === 0;
+  }
+
+  private allows(id: number): boolean {
+    const value = this.table.value[id];
+    switch (this.table.kind[id]) {
+      case KIND_NOTE:
+        return this.expect === EXPECT_EVENT && value > this.lastBass && this.pitchOk(value);
+      case KIND_SHIFT:
+        return this.expect === EXPECT_EVENT;
+      case KIND_DURATION:
+        return this.expect !== EXPECT_EVENT;
+      case KIND_SHAPE:
+        return (
+          this.expect === EXPECT_SHAPE_OR_DURATION &&
+          this.table.shapes[value].every((interval) => this.pitchOk(this.lastBass + interval))
+        );
+      default:
+        return false;
+    }
+  }
+
+  restrict(mask: Uint8Array): void {
+    for (let id = 0; id < mask.length; id++) if (mask[id] !== 0 && !this.allows(id)) mask[id] = 0;
+  }
+
+  push(tokenId: number): void {
+    if (!(tokenId >= 0 && tokenId < this.table.kind.length) || !this.allows(tokenId))
+      throw new GrammarError(`Token id ${tokenId} is not allowed here`);
+    this.follow(tokenId);
+  }
+
+  /** Applies a token without checking it (the prompt). */
+  follow(tokenId: number): void {
+    const value = this.table.value[tokenId];
+    switch (this.table.kind[tokenId]) {
+      case KIND_NOTE:
+        this.lastBass = value;
+        this.startedNow[value] = 1;
+        this.expect = EXPECT_SHAPE_OR_DURATION;
+        break;
+      case KIND_SHAPE:
+        for (const interval of this.table.shapes[value]) {
+          const pitch = this.lastBass + interval;
+          if (pitch <= 127) this.startedNow[pitch] = 1;
+        }
+        this.expect = EXPECT_DURATION;
+        break;
+      case KIND_DURATION:
+        this.expect = EXPECT_EVENT;
+        break;
+      case KIND_SHIFT:
+        this.step += value;
+        this.startedNow.fill(0);
+        this.lastBass = -1;
+        this.expect = EXPECT_EVENT;
+        break;
+      default:
+        // Not a notes token (a version-1 chord, say): the decoder skips it, so does the grammar.
+        break;
+    }
+  }
+
+  canEnd(): boolean {
+    return this.expect === EXPECT_EVENT;
+  }
+
+  progress(): { seconds: number } {
+    return { seconds: this.step * this.secondsPerStep };
+  }
+}
+
+/** The grammar of the notes codec over one vocabulary. */
+export class NotesGrammar implements TokenGrammar {
+  private readonly table: TokenTable;
+
+  constructor(
+    vocabulary: Vocabulary,
+    private readonly timing: { secondsPerStep: number },
+  ) {
+    this.table = tokenTable(vocabulary);
+  }
+
+  start(prefix: readonly number[], options: NotesGrammarOptions = {}): GrammarState {
+    const state = new NotesState(this.table, limitsOf(options), this.timing.secondsPerStep);
+    for (const id of prefix) {
+      if (!(Number.isInteger(id) && id >= 0 && id < this.table.kind.length))
+        throw new GrammarError(`Prompt token id ${id} is outside the vocabulary`);
+      state.follow(id);
+    }
+    return state;
+  }
+}
