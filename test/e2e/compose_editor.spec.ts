@@ -1,9 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
+import ToneMidi from '@tonejs/midi';
+import { readFile } from 'node:fs/promises';
 import { collectErrors, openStudio } from './studio_steps.ts';
 import { webHostUnderTest } from './web_host_env.ts';
 
 const host = webHostUnderTest();
 const PPQ = 480;
+
+// Each test drives many mouse gestures on a small shared machine.
+test.describe.configure({ timeout: 120_000 });
 
 /** A note as the checks compare it. */
 interface NoteShape {
@@ -124,6 +129,15 @@ test('draw, move, resize and re-velocity a note with the mouse; undo and redo ea
   // An off-grid phrase: snap off, four notes drawn between grid lines.
   await page.getByLabel('Snap to grid').selectOption('off');
   await tools.getByRole('radio', { name: 'Draw' }).click();
+  // Scroll right (Shift+wheel) so bar 5 is in view.
+  const area = page.getByRole('application', { name: 'Piano roll notes' });
+  const areaBox = (await area.boundingBox())!;
+  await page.mouse.move(areaBox.x + areaBox.width / 2, areaBox.y + areaBox.height / 2);
+  const before = await point(page, 4 * 1920, 64);
+  await page.keyboard.down('Shift');
+  await page.mouse.wheel(0, before.x - areaBox.x - 100);
+  await page.keyboard.up('Shift');
+  expect((await point(page, 4 * 1920, 64)).x).toBeCloseTo(areaBox.x + 100, 0);
   const phrase = [
     { tick: 4 * 1920 + 37, pitch: 64 },
     { tick: 4 * 1920 + PPQ - 43, pitch: 65 },
@@ -153,6 +167,21 @@ test('draw, move, resize and re-velocity a note with the mouse; undo and redo ea
   await page.keyboard.press('Control+y');
   expect(await notes(page)).toEqual(expected);
 
+  // Export MIDI through the project menu (a download in the browser) and check every note.
+  await page.getByText('Export', { exact: true }).click();
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('menuitem', { name: 'MIDI: whole project' }).click();
+  const file = testInfo.outputPath('export.mid');
+  await (await downloading).saveAs(file);
+  const midi = new ToneMidi.Midi(await readFile(file));
+  expect(midi.header.ppq).toBe(PPQ);
+  const exported = midi.tracks
+    .flatMap((t) => t.notes)
+    .map((n) => ({ pitch: n.midi, start: n.ticks, duration: n.durationTicks, velocity: Math.round(n.velocity * 127) }))
+    .sort((a, b) => a.start - b.start || a.pitch - b.pitch);
+  expect(exported).toEqual(expected);
+
+  await page.getByRole('application', { name: 'Piano roll notes' }).focus();
   await page.keyboard.press('?');
   await expect(page.getByRole('dialog', { name: 'Piano roll shortcuts' })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('shortcuts.png') });

@@ -79,10 +79,10 @@ test('models: duplicate, export as one file, import it back; the status bar show
   await expect(page.getByRole('alert').filter({ hasText: 'Not a Continuo model file' })).toBeVisible();
   await expect(models.getByRole('listitem')).toHaveCount(2);
 
-  // Import the downloaded file: a third model appears.
+  // Import the downloaded file: a third model appears, named apart from the original.
   await importForm.getByLabel('Model file to import').fill(file);
   await importForm.getByRole('button', { name: 'Import model' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Imported “Jigs sketch”' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Imported “Jigs sketch (2)”' })).toBeVisible();
   await expect(models.getByRole('listitem')).toHaveCount(3);
   await page.screenshot({ path: testInfo.outputPath('library-models-import.png'), fullPage: true });
 

@@ -38,7 +38,7 @@ test('import jigs, train a sketch model for one short epoch, generate 2 variatio
 
   const dashboard = page.getByRole('region', { name: 'Training dashboard' });
   await expect(dashboard).toBeVisible();
-  const bar = dashboard.getByRole('progressbar', { name: 'Epoch progress' });
+  const bar = dashboard.getByRole('progressbar', { name: 'Run progress' });
   const chart = dashboard.getByRole('figure', { name: 'Loss curves' });
   // The curve gains points and the bar moves while the epoch runs.
   await expect

@@ -45,7 +45,7 @@ describe('data-parallel training on two threads', () => {
 
   it('gives the same loss curve and weights as one thread over 20 steps, with both threads computing', async () => {
     const model = TokenModel.create(config, 7);
-    const trainer = await DataParallelTrainer.start(model, { threads: 2, backend: 'wasm' });
+    const trainer = await DataParallelTrainer.start(model, { threads: 2, backend: 'wasm', adaptive: false });
     try {
       expect(trainer.threads).toBe(2);
       const parallel: number[] = [];
@@ -65,7 +65,7 @@ describe('data-parallel training on two threads', () => {
 
   it('goes on alone, with the same results, while its worker is paused', async () => {
     const model = TokenModel.create(config, 7);
-    const trainer = await DataParallelTrainer.start(model, { threads: 2, backend: 'wasm' });
+    const trainer = await DataParallelTrainer.start(model, { threads: 2, backend: 'wasm', adaptive: false });
     try {
       const losses: number[] = [];
       for (const [i, b] of data.entries()) {
@@ -78,6 +78,34 @@ describe('data-parallel training on two threads', () => {
     } finally {
       await trainer.close();
       model.dispose();
+    }
+  }, 120_000);
+});
+
+describe('choosing one or two threads by timing', () => {
+  it('times both choices, keeps computing the same sums and says which it uses', async () => {
+    const model = TokenModel.create(config, 7);
+    const logs: string[] = [];
+    const trainer = await DataParallelTrainer.start(model, {
+      threads: 2,
+      backend: 'wasm',
+      onLog: (m) => logs.push(m),
+    });
+    const reference = TokenModel.create(config, 7);
+    try {
+      const data = batches(8);
+      for (const b of data) {
+        const ours = await trainer.trainStep(b.inputs, b.targets, BATCH);
+        const theirs = reference.trainStep(b.inputs, b.targets, BATCH);
+        expect(Math.abs(ours - theirs)).toBeLessThan(1e-4 * theirs + 1e-5);
+      }
+      // Steps 1-2 on two threads, 3-4 on one; then the faster.
+      expect(trainer.counters.workerRows).toBeGreaterThanOrEqual(3 * 4);
+      expect(trainer.counters.soloSteps).toBeGreaterThanOrEqual(2);
+    } finally {
+      await trainer.close();
+      model.dispose();
+      reference.dispose();
     }
   }, 120_000);
 });

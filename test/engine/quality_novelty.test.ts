@@ -31,7 +31,12 @@ describe.skipIf(!HAS_SHARED_DATA)('novelty report', () => {
     const copied = train[17];
     const length = melodyLine(copied.sequence).length;
     expect(length).toBeGreaterThan(40);
-    const moved = { ...copied, name: 'copy', sequence: transpose(copied.sequence, 5).sequence, abc: undefined };
+    const moved = {
+      ...copied,
+      name: 'copy',
+      sequence: transpose(copied.sequence, 5).sequence,
+      abc: undefined,
+    };
     const report = qualityReport([copied, moved], index);
     for (const piece of report.pieces) {
       expect(piece.novelty?.longestRun).toBe(length);

@@ -82,6 +82,16 @@ describe('studio training in its own process', () => {
       batchSize: 4,
     });
     expect(await studio.eventFor('training.finished', small.jobId, 120_000)).toMatchObject({ outcome: 'done' });
+    // The form's parameter count is the trained model's (the vocabulary includes the transposed copies).
+    const estimate = await studio.call('training.estimate', {
+      datasetId,
+      architecture: { kind: 'preset', preset: 'sketch' },
+      stepsPerEpoch: 2,
+      batchSize: 4,
+    });
+    const smallModel = await studio.call('models.get', { id: small.modelId });
+    expect(estimate.parameterCount).toBe(smallModel.parameterCount);
+    expect(estimate.vocabSize).toBe(smallModel.vocabSize);
 
     const big = await studio.call('training.start', {
       datasetId,

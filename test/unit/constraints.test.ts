@@ -101,7 +101,7 @@ describe('masks over a small codec', () => {
     const both = constraintMask(vocab, fakeCodec, { key: 'D major', pitchRange: [60, 70] });
     expect([...both.mask]).toEqual([1, 1, 1, 0, 0, 1, 0, 1, 0]);
     expect(both.allowedCount).toBe(5);
-    expect(both.abcKeyToken).toBeNull();
+    expect(both.keyToken).toBeNull();
     expect([...both.mask]).toEqual([
       ...combineMasks(
         keyMaskForVocabulary(vocab, fakeCodec, 'D'),
@@ -165,8 +165,8 @@ describe('masks over the ABC codec (Nottingham jigs)', () => {
     expect(abcKeyTokenFor(['<s>', 'K:Cmaj'], 'D major')).toBeNull();
     expect(() => keyMaskForVocabulary(['<s>', 'K:Cmaj', 'c'], codec, 'D major')).toThrow(/no K: token/);
 
-    const { mask, abcKeyToken } = constraintMask(vocabulary.tokens, codec, { key: 'D major' });
-    expect(abcKeyToken).toBe('K:Dmaj');
+    const { mask, keyToken } = constraintMask(vocabulary.tokens, codec, { key: 'D major' });
+    expect(keyToken).toBe('K:Dmaj');
     const allowed = (token: string): number => mask[vocabulary.idOf(token)!];
     expect(allowed('K:Dmaj')).toBe(1);
     expect(allowed('K:Gmaj')).toBe(0);
@@ -181,7 +181,7 @@ describe('masks over the ABC codec (Nottingham jigs)', () => {
 
     // A pentatonic under K:Dmaj: natural c (C#) and g are not in D pentatonic.
     const penta = constraintMask(vocabulary.tokens, codec, { key: 'D pentatonic', pitchRange: [62, 83] });
-    expect(penta.abcKeyToken).toBe('K:Dmaj');
+    expect(penta.keyToken).toBe('K:Dmaj');
     expect(penta.mask[vocabulary.idOf('c')!]).toBe(0);
     expect(penta.mask[vocabulary.idOf('g')!]).toBe(0);
     expect(penta.mask[vocabulary.idOf('a')!]).toBe(1);
@@ -190,7 +190,7 @@ describe('masks over the ABC codec (Nottingham jigs)', () => {
   });
 
   it('generates tunes whose decoded notes all sound in D major', () => {
-    const { mask, abcKeyToken } = constraintMask(vocabulary.tokens, codec, { key: 'D major' });
+    const { mask, keyToken } = constraintMask(vocabulary.tokens, codec, { key: 'D major' });
     const rng = createRng(7);
     const sampler = new TokenSampler();
     const logits = new Float32Array(vocabulary.size);
@@ -198,7 +198,7 @@ describe('masks over the ABC codec (Nottingham jigs)', () => {
     const endId = vocabulary.idOf('</s>')!;
     let decodedNotes = 0;
     for (let tune = 0; tune < 5; tune++) {
-      const tokens = ['<s>', 'M:6/8', 'L:1/8', abcKeyToken!];
+      const tokens = ['<s>', 'M:6/8', 'L:1/8', keyToken!];
       while (tokens.length < 150) {
         // Random logits favouring notes and bar lines, so the tune has music in it.
         for (let v = 0; v < logits.length; v++) logits[v] = rng.normal() + (noteIds.has(v) ? 3 : 0);

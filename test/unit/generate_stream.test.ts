@@ -9,6 +9,7 @@ import {
   type GenerationEvent,
 } from '../../src/main/engine/generate/generator.ts';
 import { lengthCounter, parseLength, secondsPerBar } from '../../src/main/engine/generate/length.ts';
+import { createCodec } from '../../src/main/engine/codecs/registry.ts';
 import {
   decodeVariation,
   numberedPaths,
@@ -112,7 +113,7 @@ describe('generation length', () => {
   it('counts decoded time for performance, bar lines for ABC', () => {
     const perf = lengthCounter(
       { unit: 'seconds', value: 1 },
-      { name: 'performance' },
+      createCodec('performance').lengths,
       { qpm: 120, meter: [4, 4] },
     );
     expect(perf.add('ON_60')).toBe(false);
@@ -120,16 +121,16 @@ describe('generation length', () => {
     expect(perf.add('SHIFT_50')).toBe(true);
     // 2 bars of 3/4 at 120 qpm = 3 s.
     expect(secondsPerBar({ qpm: 120, meter: [3, 4] })).toBe(1.5);
-    const bars = lengthCounter({ unit: 'bars', value: 2 }, { name: 'notes' }, { qpm: 120, meter: [3, 4] });
+    const bars = lengthCounter({ unit: 'bars', value: 2 }, createCodec('notes').lengths, { qpm: 120, meter: [3, 4] });
     expect(bars.add('T_16')).toBe(false); // 16 sixteenths at 120 = 2 s
     expect(bars.add('T_7')).toBe(false);
     expect(bars.add('T_1')).toBe(true);
-    const abc = lengthCounter({ unit: 'bars', value: 2 }, { name: 'abc' }, { qpm: 120, meter: [6, 8] });
+    const abc = lengthCounter({ unit: 'bars', value: 2 }, createCodec('abc').lengths, { qpm: 120, meter: [6, 8] });
     expect(['d', '2', '|', 'e', ':|'].map((t) => abc.add(t))).toEqual([false, false, false, false, true]);
     // 6 s of 6/8 at Q:1/4=120 = 4 bars.
     const abcSeconds = lengthCounter(
       { unit: 'seconds', value: 6 },
-      { name: 'abc' },
+      createCodec('abc').lengths,
       { qpm: 120, meter: [6, 8] },
     );
     expect(['|', '|', '|'].map((t) => abcSeconds.add(t))).toEqual([false, false, false]);

@@ -1,16 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { NotesCodec } from '../../src/main/engine/codecs/notes/notes.ts';
 import { parseShapeToken } from '../../src/main/engine/codecs/notes/chord_shapes.ts';
-import { GrammarError, type GrammarState } from '../../src/main/engine/codecs/grammar.ts';
-import type { NotesGrammarOptions } from '../../src/main/engine/codecs/notes/notes_grammar.ts';
+import {
+  GrammarError,
+  type GrammarOptions,
+  type GrammarState,
+} from '../../src/main/engine/codecs/grammar.ts';
+import { constraintMask } from '../../src/main/engine/generate/constraints.ts';
 import { Vocabulary } from '../../src/main/engine/codecs/vocabulary.ts';
 import { TokenSampler } from '../../src/main/engine/generate/sampler.ts';
 import { Rng } from '../../src/main/engine/random/rng.ts';
 
 const codec = new NotesCodec();
-const vocabulary = Vocabulary.forCodec(codec);
+// Every token the codec can write (a vocabulary built from data is a part of this one).
+const vocabulary = new Vocabulary('notes', codec.version, codec.allTokens);
 
-function randomRun(options: NotesGrammarOptions, events: number, seed: string): { tokens: string[]; state: GrammarState } {
+function randomRun(
+  options: GrammarOptions,
+  events: number,
+  seed: string,
+): { tokens: string[]; state: GrammarState } {
   const grammar = codec.grammar(vocabulary);
   const state = grammar.start([], options);
   const rng = new Rng(seed);
@@ -20,7 +29,8 @@ function randomRun(options: NotesGrammarOptions, events: number, seed: string): 
   const tokens: string[] = [];
   for (let i = 0; i < events || !state.canEnd(); i++) {
     for (let j = 0; j < logits.length; j++) logits[j] = rng.normal() * 3;
-    mask.fill(1);
+    if (options.allowedTokens) mask.set(options.allowedTokens);
+    else mask.fill(1);
     state.restrict(mask);
     const id = sampler.sample(logits, { temperature: 1, mask, onEmptyMask: 'throw' }, rng);
     state.push(id);
@@ -74,7 +84,11 @@ function read(tokens: readonly string[]): { notes: [number, number, number][]; p
 const gridNotes = (tokens: readonly string[]): [number, number, number][] =>
   codec
     .decode(tokens)
-    .sequence.notes.map((n): [number, number, number] => [n.pitch, n.quantizedStartStep ?? -1, n.quantizedEndStep ?? -1])
+    .sequence.notes.map((n): [number, number, number] => [
+      n.pitch,
+      n.quantizedStartStep ?? -1,
+      n.quantizedEndStep ?? -1,
+    ])
     .sort((a, b) => a[1] - b[1] || a[0] - b[0] || a[2] - b[2]);
 
 describe('notes grammar', () => {
@@ -92,9 +106,14 @@ describe('notes grammar', () => {
     expect(state.progress()).toEqual({ seconds });
   });
 
-  it('keeps every chord note in a narrower range and a scale', () => {
+  it('keeps every chord note in the range and key the constraints allow', () => {
     const gMajor = [7, 9, 11, 0, 2, 4, 6];
-    const { tokens } = randomRun({ pitchRange: { low: 55, high: 84 }, pitchClasses: gMajor }, 3000, 'scale');
+    // The constraint mask judges N_ tokens only (a shape's pitches depend on its bass); the grammar the rest.
+    const { mask: allowedTokens } = constraintMask(vocabulary.tokens, codec, {
+      key: 'G major',
+      pitchRange: [55, 84],
+    });
+    const { tokens } = randomRun({ pitchRange: { low: 55, high: 84 }, allowedTokens }, 3000, 'scale');
     const { notes, problems } = read(tokens);
     expect(problems).toEqual([]);
     expect(notes.length).toBeGreaterThan(300);

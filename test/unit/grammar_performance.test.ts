@@ -92,7 +92,11 @@ describe('performance grammar', () => {
   });
 
   it('caps polyphony and note length, and honours a narrower range', () => {
-    const state = grammar.start([], { pitchRange: { low: 60, high: 72 }, maxPolyphony: 3, maxNoteSeconds: 0.5 });
+    const state = grammar.start([], {
+      pitchRange: { low: 60, high: 72 },
+      maxPolyphony: 3,
+      maxNoteSeconds: 0.5,
+    });
     const tokens = randomRun(state, 4000, 'caps');
     const { notes, problems, maxPolyphony } = play(tokens);
     expect(problems.filter((p) => !p.includes('outside 21-108'))).toEqual([]);

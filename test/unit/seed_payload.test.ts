@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Vocabulary } from '../../src/main/engine/codecs/vocabulary.ts';
-import { nearestDurations, nearestNotes } from '../../src/main/engine/host/studio/seed_payload.ts';
+import { nearestDurations, nearestNotes } from '../../src/main/engine/codecs/abc/abc_seed.ts';
 import { GenerationSeedSchema } from '../../src/shared/ipc/index.ts';
 
 describe('seeds of generation.start', () => {

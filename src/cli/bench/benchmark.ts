@@ -1,6 +1,12 @@
 /** Figures a benchmark reports, by name (e.g. `{ seconds: 0.9, 'notes/s': 905000 }`). */
 export type BenchFigures = Record<string, number | string>;
 
+/** What `continuo bench` passes to a benchmark. */
+export interface BenchRunOptions {
+  /** `--budget <minutes>`: time a benchmark that trains may spend training (each sets its default). */
+  budgetMinutes?: number;
+}
+
 /**
  * One benchmark. To add one, drop a `<name>.bench.ts` file in src/cli/bench/ whose
  * `benchmark` export is of this type; the registry finds it.
@@ -11,5 +17,5 @@ export interface Benchmark {
   description: string;
   /** A reference figure to compare with, e.g. "Python mido: about 11 s". */
   reference?: string;
-  run(): Promise<BenchFigures>;
+  run(options?: BenchRunOptions): Promise<BenchFigures>;
 }

@@ -67,7 +67,7 @@ async function fastPath(
   backend: BackendName,
 ): Promise<Timing> {
   const model = TokenModel.create({ vocabSize: VOCAB, layers: LAYERS, dropout: 0.2 }, 1);
-  const trainer = await DataParallelTrainer.start(model, { threads, backend });
+  const trainer = await DataParallelTrainer.start(model, { threads, backend, adaptive: false });
   try {
     if (trainer.threads !== threads) throw new Error(`asked for ${threads} training threads, got ${trainer.threads}`);
     return await timeIt(() => trainer.trainStep(inputs, targets, BATCH), 1, 4);

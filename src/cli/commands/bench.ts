@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { listBenchmarks } from '../bench/registry.ts';
 import type { BenchFigures } from '../bench/benchmark.ts';
 import { table } from '../format.ts';
@@ -6,6 +6,14 @@ import { table } from '../format.ts';
 interface BenchOptions {
   json?: boolean;
   list?: boolean;
+  budget?: number;
+}
+
+function parseMinutes(value: string): number {
+  const minutes = Number(value);
+  if (!(minutes > 0 && Number.isFinite(minutes)))
+    throw new InvalidArgumentError('must be a number of minutes > 0');
+  return minutes;
 }
 
 /** One benchmark's outcome in `continuo bench --json`. */
@@ -24,6 +32,7 @@ export function benchCommand(): Command {
     .argument('[names...]', 'benchmarks to run')
     .option('--json', 'print one JSON object on stdout')
     .option('--list', 'list the benchmarks and exit')
+    .option('--budget <minutes>', 'training time for benchmarks that train (e.g. jigs-quality)', parseMinutes)
     .action(async (names: string[], options: BenchOptions) => {
       const all = await listBenchmarks();
       if (options.list) {
@@ -48,7 +57,7 @@ export function benchCommand(): Command {
           reference: bench.reference,
         };
         try {
-          result.figures = await bench.run();
+          result.figures = await bench.run({ budgetMinutes: options.budget });
         } catch (error) {
           result.error = error instanceof Error ? error.message : String(error);
         }

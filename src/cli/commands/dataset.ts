@@ -1,13 +1,20 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import type { CodecName } from '../../main/engine/codecs/codec.ts';
+import { CODEC_NAMES, codecDescriptions, type CodecName } from '../../main/engine/codecs/registry.ts';
 import type { Dataset } from '../../main/engine/datasets/index.ts';
 import type { ImportIssue } from '../../main/engine/music/music_item.ts';
 import { formatDuration, table } from '../format.ts';
 import { createProgress } from '../progress.ts';
 
-/** Codecs the CLI offers. */
-export const CODEC_NAMES: readonly CodecName[] = ['performance', 'abc', 'notes'];
+/** Codecs the CLI offers: every registered codec. */
+export { CODEC_NAMES };
+
+/** Each codec with its one-line description, for `--codec` help. */
+export function codecHelp(): string {
+  return codecDescriptions()
+    .map((c) => `${c.name} (${c.description.replace(/^[^:]*:\s*/, '')})`)
+    .join('; ');
+}
 
 /** Errors listed in the human report; --json lists all. */
 const MAX_LISTED_ERRORS = 40;
@@ -43,7 +50,7 @@ export function datasetCommand(): Command {
   return new Command('dataset')
     .description('Import MIDI/ABC files or folders and print dataset statistics and errors')
     .argument('<paths...>', 'files or folders (.mid, .midi, .abc; folders are searched recursively)')
-    .addOption(new Option('--codec <name>', 'token codec').choices(CODEC_NAMES).default('performance'))
+    .addOption(new Option('--codec <name>', `token codec: ${codecHelp()}`).choices(CODEC_NAMES).default('performance'))
     .option('--json', 'print one JSON object on stdout')
     .option(
       '--cache-dir <dir>',

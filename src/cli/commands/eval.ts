@@ -67,11 +67,17 @@ export function evalCommand(): Command {
     .option('--split-csv <file>', 'MAESTRO metadata CSV whose split column decides train/validation/test')
     .option(
       '--quality',
-      "quality and novelty report: of the paths when given, else of --samples pieces generated with --model",
+      'quality and novelty report: of the paths when given, else of --samples pieces generated with --model',
     )
-    .option('--train <paths...>', 'quality: training set to judge novelty against (default: the model folder\'s index)')
+    .option(
+      '--train <paths...>',
+      "quality: training set to judge novelty against (default: the model folder's index)",
+    )
     .option('--samples <n>', 'quality: pieces to generate (default 20)', parsePositiveInt)
-    .option('--length <len>', 'quality: length of each generated piece (default 16bars, or 30s for time-based codecs)')
+    .option(
+      '--length <len>',
+      'quality: length of each generated piece (default 16bars, or 30s for time-based codecs)',
+    )
     .option('--temperature <x>', 'quality: sampling temperature (default 1)', parseTemperature)
     .option('--rng-seed <n>', 'quality: random seed of the generation (default 0)', parseInteger)
     .option('--json', 'print one JSON object on stdout')
@@ -98,7 +104,9 @@ async function runQuality(paths: string[], options: EvalCliOptions): Promise<voi
     else process.stdout.write(`${qualityTable(evaluation)}\n`);
     for (const error of evaluation.errors.slice(0, 5)) process.stderr.write(`warning: ${error}\n`);
     if (evaluation.errors.length > 5)
-      process.stderr.write(`warning: ${evaluation.errors.length - 5} more file(s) or tune(s) could not be read\n`);
+      process.stderr.write(
+        `warning: ${evaluation.errors.length - 5} more file(s) or tune(s) could not be read\n`,
+      );
     process.exitCode = 0;
   } catch (error) {
     fail(error);
@@ -106,7 +114,8 @@ async function runQuality(paths: string[], options: EvalCliOptions): Promise<voi
 }
 
 async function runNll(paths: string[], options: EvalCliOptions): Promise<void> {
-  if (!options.model) return fail(new Error('eval needs --model <dir> (or --quality with files and --train)'));
+  if (!options.model)
+    return fail(new Error('eval needs --model <dir> (or --quality with files and --train)'));
   if (paths.length === 0) return fail(new Error('eval needs files or folders to evaluate on'));
   const { evaluateModel } = await import('../../main/engine/train/evaluate.ts');
   try {

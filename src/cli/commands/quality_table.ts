@@ -50,9 +50,13 @@ export function qualityTable(evaluation: QualityEvaluation): string {
     notes.push(
       `Novelty against ${evaluation.index.pieces} training piece(s), ${evaluation.index.ngrams} n-grams (${evaluation.index.from === 'model' ? "the model's index" : 'the given training set'}).`,
     );
-  else notes.push('No training set: novelty not measured (give --train, or a model trained with this version).');
+  else
+    notes.push('No training set: novelty not measured (give --train, or a model trained with this version).');
   if (!evaluation.baseline) notes.push('No held-out split: no baseline.');
-  if (evaluation.report.summary.abc2midiClean === null && evaluation.report.pieces.some((p) => p.abc2midi === null))
+  if (
+    evaluation.report.summary.abc2midiClean === null &&
+    evaluation.report.pieces.some((p) => p.abc2midi === null)
+  )
     notes.push('abc2midi did not check these pieces (not ABC, or abc2midi is not installed).');
   return `${table([header, ...rows])}\n\n${notes.join('\n')}`;
 }

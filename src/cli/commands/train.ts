@@ -12,7 +12,7 @@ import type {
   TrainResult,
 } from '../../main/engine/train/types.ts';
 import { formatDuration } from '../format.ts';
-import { CODEC_NAMES } from './dataset.ts';
+import { CODEC_NAMES, codecHelp } from './dataset.ts';
 
 /** Backends the CLI offers. */
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -70,7 +70,7 @@ export function trainCommand(): Command {
   return new Command('train')
     .description('Train a new LSTM model on MIDI/ABC files or folders and write a model folder')
     .argument('<paths...>', 'files or folders (.mid, .midi, .abc)')
-    .addOption(new Option('--codec <name>', 'token codec').choices(CODEC_NAMES).makeOptionMandatory())
+    .addOption(new Option('--codec <name>', `token codec: ${codecHelp()}`).choices(CODEC_NAMES).makeOptionMandatory())
     .requiredOption('--out <dir>', 'model folder to write')
     .addOption(new Option('--preset <name>', 'model size (default standard)').choices(Object.keys(PRESETS)))
     .option('--layers <n>', 'LSTM layers (custom size, with --units)', parsePositiveInt)

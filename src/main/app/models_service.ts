@@ -153,7 +153,10 @@ export class ModelsService {
   async restore(id: string): Promise<ModelSummary> {
     const trashed = path.join(this.trashDir, id);
     if (!IdSchema.safeParse(id).success || !(await stat(trashed).catch(() => undefined))) {
-      throw new IpcError({ code: 'not_found', message: 'That model can no longer be restored: only the last one deleted can' });
+      throw new IpcError({
+        code: 'not_found',
+        message: 'That model can no longer be restored: only the last one deleted can',
+      });
     }
     await rename(trashed, this.store.folder(id));
     return summary(await this.get(id));

@@ -72,6 +72,7 @@ export class TrainingService {
       vocabSize: Math.max(2, vocabSize),
       trainTokens,
       architecture,
+      dataset: { paths: dataset.paths, codec: dataset.codec, cacheDir: this.tokenCacheDir },
     });
   }
 

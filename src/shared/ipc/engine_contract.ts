@@ -69,6 +69,17 @@ export const engineRequests = {
       /** About how many training tokens the dataset has (for the default steps per epoch). */
       trainTokens: z.number().int().nonnegative(),
       architecture: ArchitectureChoiceSchema,
+      /**
+       * The dataset itself: with it the engine counts the vocabulary training will build
+       * (transposed copies included), so the form's parameter count is the model's.
+       */
+      dataset: z
+        .strictObject({
+          paths: z.array(LocalPathSchema).min(1).max(1000),
+          codec: CodecNameSchema,
+          cacheDir: LocalPathSchema,
+        })
+        .optional(),
     }),
     result: TrainingEstimateSchema,
   },

@@ -4,16 +4,17 @@
  * A token is allowed when every pitch it starts is allowed; tokens that start no note
  * (time shifts, velocities, bar lines...) are always allowed.
  *
- * ABC is different: its note tokens are written notes, and what they sound depends on the
- * K: in force (`pitchesOf` gives them under no key signature, plus explicit accidentals). So
- * for ABC a key mask works in the written domain: `abcKeyTokenFor` picks the vocabulary's K:
- * token for the requested key's signature, the generator puts it in the prompt (header), the
- * mask removes every other K: token so the key cannot change, and each note is judged by the
- * pitch it sounds under that signature (a natural `f` under K:Dmaj is F#; `=f` is F). Notes
- * carrying an accidental from earlier in the bar are judged as written; since only in-scale
- * accidentals are allowed, carrying never leads out of the scale.
+ * Codecs whose notes are written under a key signature (`Codec.keySignatures`, ABC) are
+ * different: what a note token sounds depends on the key token in force. For them a key mask
+ * works in the written domain: the codec picks its key token for the requested key's
+ * signature, the generator puts it in the prompt, the mask removes every other key token so
+ * the key cannot change, and each note is judged by the pitch it sounds under that signature
+ * (in ABC a natural `f` under K:Dmaj is F#; `=f` is F). A note carrying an accidental from
+ * earlier in its bar sounds an allowed pitch (the accidental was judged when written), so
+ * carrying never leads out of the scale; the codec's grammar plans with this mask.
  */
 import type { Codec, Token } from '../codecs/codec.ts';
+import { ABC_KEY_SIGNATURES } from '../codecs/abc/abc_key.ts';
 import type { KeyMode } from '../../../shared/music/note_sequence.ts';
 import type { MidiNote, PitchClass } from '../../../shared/music/units.ts';
 import {
@@ -24,16 +25,9 @@ import {
   SHARP_NAMES,
   sharpsOfKey,
 } from '../../../shared/music/key_signatures.ts';
-import {
-  keyFifths,
-  LETTERS,
-  parseKeyToken,
-  parseNoteToken,
-  signatureAccidental,
-} from '../codecs/abc/abc_fields.ts';
 
 /** The part of a codec the constraints need (so tests and tools can pass a small object). */
-export type PitchCodec = Pick<Codec, 'name' | 'pitchesOf'>;
+export type PitchCodec = Pick<Codec, 'name' | 'pitchesOf' | 'keySignatures'>;
 
 /** Thrown for a key name or range that cannot be understood or honoured. */
 export class ConstraintError extends Error {
@@ -115,51 +109,19 @@ export function parseScale(text: string): Scale {
   };
 }
 
-const ABC_MODE: Record<KeyMode, string> = {
-  major: 'maj',
-  minor: 'min',
-  dorian: 'dor',
-  phrygian: 'phr',
-  lydian: 'lyd',
-  mixolydian: 'mix',
-  locrian: 'loc',
-};
-
 /**
- * The K: token of an ABC vocabulary to force for `key`: the one naming the key itself
- * (`K:Dmaj`), else one with the same key signature (`K:Bmin`, `K:Edor`; enharmonic signatures
- * such as 6 sharps / 6 flats count too). Null when the vocabulary has none.
+ * The key token of a key-signature vocabulary (ABC) to force for `key`: the one naming the
+ * key itself (`K:Dmaj`), else one with the same signature. Null when the vocabulary has none.
  */
 export function abcKeyTokenFor(vocabTokens: readonly Token[], key: string | Scale): Token | null {
   const scale = typeof key === 'string' ? parseScale(key) : key;
-  const { key: tonic, mode } = scale.signature;
-  const sharps = sharpsOfKey(tonic, mode);
-  let best: Token | null = null;
-  let bestScore = -1;
-  for (const token of vocabTokens) {
-    const parsed = parseKeyToken(token);
-    if (!parsed) continue;
-    const fifths = keyFifths(parsed);
-    if ((((fifths - sharps) % 12) + 12) % 12 !== 0) continue;
-    const letterPc = [0, 2, 4, 5, 7, 9, 11][LETTERS.indexOf(parsed.letter as (typeof LETTERS)[number])];
-    const sameKey = (letterPc + parsed.accidental + 12) % 12 === tonic && parsed.mode === ABC_MODE[mode];
-    const score = (sameKey ? 2 : 0) + (fifths === sharps ? 1 : 0);
-    if (score > bestScore) {
-      best = token;
-      bestScore = score;
-    }
-  }
-  return best;
+  return ABC_KEY_SIGNATURES.keyTokenFor(vocabTokens, scale.signature);
 }
 
-/** Pitches a token sounds: for ABC under a signature of `abcFifths` sharps (null: as written). */
-function soundingPitches(token: Token, codec: PitchCodec, abcFifths: number | null): readonly MidiNote[] {
-  const pitches = codec.pitchesOf(token);
-  if (codec.name !== 'abc' || abcFifths === null || pitches.length === 0) return pitches;
-  const note = parseNoteToken(token);
-  if (!note || note.accidental !== null) return pitches;
-  const shift = signatureAccidental(abcFifths, LETTERS[note.step]);
-  return pitches.map((p) => p + shift);
+/** Pitches a token sounds: under `keyToken` for key-signature codecs (null: as written). */
+function soundingPitches(token: Token, codec: PitchCodec, keyToken: Token | null): readonly MidiNote[] {
+  if (keyToken === null || !codec.keySignatures) return codec.pitchesOf(token);
+  return codec.keySignatures.pitchesUnder(token, keyToken);
 }
 
 /** Options of `constraintMask`. */
@@ -174,8 +136,8 @@ export interface ConstraintOptions {
 export interface ConstraintMask {
   /** 1 = allowed, 0 = removed, one entry per vocabulary token. */
   mask: Uint8Array;
-  /** For ABC with a key: the K: token the prompt must use (every other K: is masked). */
-  abcKeyToken: Token | null;
+  /** For key-signature codecs with a key: the key token the prompt must use (every other is masked). */
+  keyToken: Token | null;
   /** How many tokens the mask allows. */
   allowedCount: number;
 }
@@ -208,19 +170,17 @@ export function constraintMask(
   const inScale = new Uint8Array(12);
   for (const pc of scale?.pitchClasses ?? []) inScale[pc] = 1;
 
-  let abcKeyToken: Token | null = null;
-  let abcFifths: number | null = null;
-  if (scale && codec.name === 'abc') {
-    abcKeyToken = abcKeyTokenFor(vocabTokens, scale);
-    const parsed = abcKeyToken === null ? undefined : parseKeyToken(abcKeyToken);
-    if (!parsed) {
+  let keyToken: Token | null = null;
+  const writing = codec.keySignatures;
+  if (scale && writing) {
+    keyToken = writing.keyTokenFor(vocabTokens, scale.signature);
+    if (keyToken === null) {
       const sharps = sharpsOfKey(scale.signature.key, scale.signature.mode);
       throw new ConstraintError(
-        `The ABC vocabulary has no K: token with the key signature of ${scale.name} ` +
-          `(${Math.abs(sharps)} ${sharps < 0 ? 'flats' : 'sharps'}): cannot keep ABC generation in that key`,
+        `The ${codec.name} vocabulary has no key with the signature of ${scale.name} ` +
+          `(${Math.abs(sharps)} ${sharps < 0 ? 'flats' : 'sharps'}): cannot keep generation in that key`,
       );
     }
-    abcFifths = keyFifths(parsed);
   }
 
   const mask = new Uint8Array(vocabTokens.length);
@@ -228,9 +188,9 @@ export function constraintMask(
   for (let id = 0; id < vocabTokens.length; id++) {
     const token = vocabTokens[id];
     let allowed = true;
-    if (abcKeyToken !== null && token !== abcKeyToken && parseKeyToken(token)) allowed = false;
+    if (keyToken !== null && token !== keyToken && writing?.isKeyToken(token)) allowed = false;
     else {
-      for (const pitch of soundingPitches(token, codec, abcFifths)) {
+      for (const pitch of soundingPitches(token, codec, keyToken)) {
         if (scale && inScale[((pitch % 12) + 12) % 12] === 0) allowed = false;
         if (options.pitchRange && (pitch < options.pitchRange[0] || pitch > options.pitchRange[1]))
           allowed = false;
@@ -239,12 +199,12 @@ export function constraintMask(
     mask[id] = allowed ? 1 : 0;
     if (allowed) allowedCount++;
   }
-  return { mask, abcKeyToken, allowedCount };
+  return { mask, keyToken, allowedCount };
 }
 
 /**
- * Mask keeping generation in `key` (see the module comment for ABC: the prompt must use
- * `abcKeyTokenFor(vocabTokens, key)`).
+ * Mask keeping generation in `key` (see the module comment for key-signature codecs: the
+ * prompt must use the codec's key token, `constraintMask(...).keyToken`).
  */
 export function keyMaskForVocabulary(
   vocabTokens: readonly Token[],

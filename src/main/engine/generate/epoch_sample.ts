@@ -4,6 +4,7 @@
  * so the same run gives the same samples.
  */
 import type { NoteSequence } from '../../../shared/music/note_sequence.ts';
+import type { Codec } from '../codecs/codec.ts';
 import { TokenGenerator } from './generator.ts';
 import type { GenerationModel } from './load_model.ts';
 import { decodeVariation } from './outputs.ts';
@@ -25,9 +26,9 @@ export interface EpochSample {
 /** A runaway model (e.g. one that never moves time on) stops here. */
 const MAX_SAMPLE_TOKENS = 1500;
 
-/** The length of an epoch sample for a codec. */
-export function epochSampleLength(codec: string): string {
-  return codec === 'abc' ? '4bars' : '8s';
+/** The length of an epoch sample for a codec: 4 bars for bar-based codecs, else 8 seconds. */
+export function epochSampleLength(codec: Pick<Codec, 'lengths'>): string {
+  return codec.lengths.unit === 'bars' ? '4bars' : '8s';
 }
 
 /** Generates the sample of epoch `epoch` (1-based) from `model`; rejects only for a broken model. */
@@ -37,7 +38,7 @@ export async function generateEpochSample(
   signal?: AbortSignal,
 ): Promise<EpochSample> {
   const started = performance.now();
-  const length = epochSampleLength(model.codec.name);
+  const length = epochSampleLength(model.codec);
   const result = await new TokenGenerator(model).generate({
     length,
     temperature: 1,

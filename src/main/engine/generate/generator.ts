@@ -8,22 +8,29 @@
  * - Each variation v has its own random stream, `variationRng(rngSeed, v)`, and the batch
  *   computes every stream exactly as a batch of one would, so variation v of a batch equals a
  *   run of that variation alone (`firstVariation: v, variations: 1`).
- * - Constraints (key, pitch range) mask the logits (constraints.ts); ABC never generates `<s>`.
- * - A stream stops at its length, at `</s>` (ABC) or at `maxTokens`; the run stops when all
- *   have, or when `signal` aborts (the result then says `aborted` and holds what was made).
+ * - Constraints (key, pitch range) mask the logits (constraints.ts); a codec's start token is
+ *   never generated.
+ * - Valid by construction: when the codec has a grammar (`Codec.grammar`), each variation
+ *   keeps a GrammarState; every step its mask is intersected with the constraint mask, the
+ *   sampled token is pushed, the length is counted by the grammar's `progress()` (a length in
+ *   bars counts real bars), and once it is reached the grammar finishes the piece (only tokens
+ *   that lead to an end) and the stream stops where `canEnd()`.
+ * - A stream stops at its length, at the codec's end token or at `maxTokens`; the run stops
+ *   when all have, or when `signal` aborts (the result then says `aborted` and holds what was made).
  * - Events go to `onEvent` as they are sampled; the loop yields to the event loop every
  *   `sliceMs` so an abort, or a consumer of `generateStream`, gets through promptly.
  */
-import type { Token } from '../codecs/codec.ts';
-import { ABC_END, ABC_START } from '../codecs/abc/abc.ts';
+import type { HeaderSlot, Token } from '../codecs/codec.ts';
+import type { GrammarOptions, GrammarState } from '../codecs/grammar.ts';
 import type { MusicItem } from '../music/music_item.ts';
 import { LstmStepper } from '../model/stepper.ts';
 import { Rng } from '../random/rng.ts';
 import { constraintMask } from './constraints.ts';
-import { lengthCounter, parseLength, type GenerationLength, type LengthCounter } from './length.ts';
+import { lengthTarget, parseLength, type GenerationLength } from './length.ts';
 import type { GenerationModel } from './load_model.ts';
 import { TokenSampler } from './sampler.ts';
-import { buildPrompt, encodeSeed, timeContext, type HeaderSlot } from './seed.ts';
+import { VariationStream } from './variation_stream.ts';
+import { buildPrompt, encodeSeed } from './seed.ts';
 
 /** Options of one generation run. */
 export interface GenerateOptions {
@@ -62,6 +69,10 @@ export interface GenerateOptions {
   unit?: string;
   /** ABC without a seed: the key, e.g. "G" or "Ador" (default: the model's choice; `key` overrides it). */
   abcKey?: string;
+  /** Follow the codec's grammar when it has one (default true; false only to measure its cost). */
+  grammar?: boolean;
+  /** ABC: allow meter, unit or key changes inside the tune (default false). */
+  allowHeaderChanges?: boolean;
   /** Called once after priming, before the first event: the prefix every variation's music starts with. */
   onPrimed?: (primed: { prefix: Token[]; promptTokens: number }) => void;
   /** Receives each token as it is sampled. */
@@ -115,6 +126,8 @@ export interface GenerationResult {
   aborted: boolean;
   /** Tokens sampled unmasked because the constraints left nothing. */
   maskIgnored: number;
+  /** True when the codec's grammar kept every variation valid (false: no grammar, or it was off). */
+  grammar: boolean;
 }
 
 /** Thrown for options that cannot work with this model. */
@@ -123,6 +136,8 @@ export class GenerationError extends Error {
 }
 
 const DEFAULT_MAX_TOKENS = 10_000;
+/** Tokens a grammar may add after a token length is reached, to end the piece validly. */
+const FINISH_ALLOWANCE = 512;
 
 /** The random stream of variation `v` for a run seeded with `rngSeed`. */
 export function variationRng(rngSeed: number | string, v: number): Rng {
@@ -186,7 +201,7 @@ export class TokenGenerator {
    */
   prime(options: GenerateOptions = {}): PrimedState {
     const { codec, vocabulary } = this.model;
-    const forcedKeyToken = options.key !== undefined ? this.mask(options).abcKeyToken : null;
+    const forcedKeyToken = options.key !== undefined ? this.mask(options).keyToken : null;
     const seedTokens = options.seed
       ? encodeSeed(codec, options.seed, vocabulary)
       : options.seedTokens
@@ -199,7 +214,7 @@ export class TokenGenerator {
     const prompt = buildPrompt(codec, vocabulary, seedTokens, {
       meter: options.meter,
       unit: options.unit,
-      abcKey: options.abcKey,
+      key: options.abcKey,
       forcedKeyToken,
     });
     const simd = options.simd !== false;
@@ -247,22 +262,46 @@ export class TokenGenerator {
     return best;
   }
 
-  /** The token mask for the options' constraints (all ones when none), and the K: token ABC needs. */
-  private mask(options: GenerateOptions): { mask: Uint8Array; abcKeyToken: Token | null } {
+  /**
+   * The token mask for the options' constraints (all ones when none), the key token a
+   * key-signature codec needs, and the mask without the start token (what the grammar plans with).
+   */
+  private mask(options: GenerateOptions): { mask: Uint8Array; keyToken: Token | null } {
     const { codec, vocabulary } = this.model;
     let mask: Uint8Array = new Uint8Array(vocabulary.size).fill(1);
-    let abcKeyToken: Token | null = null;
+    let keyToken: Token | null = null;
     if (options.key !== undefined || options.pitchRange !== undefined) {
       const built = constraintMask(vocabulary.tokens, codec, {
         key: options.key,
         pitchRange: options.pitchRange,
       });
       mask = built.mask;
-      abcKeyToken = built.abcKeyToken;
+      keyToken = built.keyToken;
     }
-    const start = vocabulary.idOf(ABC_START);
-    if (codec.name === 'abc' && start !== undefined) mask[start] = 0;
-    return { mask, abcKeyToken };
+    const start = codec.startToken === null ? undefined : vocabulary.idOf(codec.startToken);
+    if (start !== undefined) mask[start] = 0;
+    return { mask, keyToken };
+  }
+
+  /** One grammar state per variation after the prompt's music, or null without a grammar. */
+  private grammarStates(
+    primed: PrimedState,
+    variations: number,
+    allowed: Uint8Array,
+    options: GenerateOptions,
+  ): GrammarState[] | null {
+    const { codec, vocabulary } = this.model;
+    if (options.grammar === false || !codec.grammar) return null;
+    const grammarOptions: GrammarOptions = {
+      allowedTokens: allowed,
+      allowHeaderChanges: options.allowHeaderChanges ?? false,
+      ...(options.pitchRange
+        ? { pitchRange: { low: options.pitchRange[0], high: options.pitchRange[1] } }
+        : {}),
+    };
+    const prefix = Array.from(vocabulary.encode(primed.prompt.slice(primed.primerLength)));
+    const first = codec.grammar(vocabulary).start(prefix, grammarOptions);
+    return Array.from({ length: variations }, (_, v) => (v === 0 ? first : first.clone()));
   }
 
   /** Runs a generation; see the module comment. Rejects only for bad options, seeds or models. */
@@ -284,17 +323,6 @@ export class TokenGenerator {
     }
   }
 
-  /** `mask` with the end-of-tune token removed, unless the model may end early. */
-  private withoutEarlyEnd(
-    mask: Uint8Array | undefined,
-    endId: number | undefined,
-    allowEarlyEnd: boolean,
-  ): Uint8Array | undefined {
-    if (allowEarlyEnd || endId === undefined) return mask;
-    const out = mask ? Uint8Array.from(mask) : new Uint8Array(this.model.vocabulary.size).fill(1);
-    out[endId] = 0;
-    return out;
-  }
 
   /** Copies the primed state to every stream of `stepper` and samples until every stream stops. */
   private async sampleLoop(
@@ -308,38 +336,28 @@ export class TokenGenerator {
     const variations = stepper.batch;
     const firstVariation = options.firstVariation ?? 0;
     const rngSeed = options.rngSeed ?? Math.floor(Math.random() * 2 ** 31);
-    const maxTokens = Math.min(
-      options.maxTokens ?? DEFAULT_MAX_TOKENS,
-      length.unit === 'tokens' ? length.value : Infinity,
-    );
-    const endId = codec.name === 'abc' ? vocabulary.idOf(ABC_END) : undefined;
-    const sample = {
-      temperature: options.temperature ?? 1,
-      topK: options.topK,
-      topP: options.topP,
-      mask: this.withoutEarlyEnd(this.mask(options).mask, endId, options.allowEarlyEnd ?? false),
-    };
+    const constraint = this.mask(options).mask;
+    const grammars = this.grammarStates(primed, variations, constraint, options);
+    const target = lengthTarget(length, codec.lengths, codec.lengths.timeContext(primed.prompt, options.seed));
+    const hardCap = options.maxTokens ?? DEFAULT_MAX_TOKENS;
+    // Without a grammar a token length is exact; with one the piece may need a few more to end validly.
+    const maxTokens =
+      target.unit === 'tokens' ? Math.min(hardCap, target.value + (grammars ? FINISH_ALLOWANCE : 0)) : hardCap;
+    const endId = codec.endToken === null ? undefined : vocabulary.idOf(codec.endToken);
+    const allowEarlyEnd = options.allowEarlyEnd ?? false;
     const prefix = primed.prompt.slice(primed.primerLength);
     options.onPrimed?.({ prefix: [...prefix], promptTokens: primed.prompt.length });
-    const time = timeContext(codec, primed.prompt, options.seed);
-    const codecInfo = {
-      name: codec.name,
-      stepsPerQuarter: 'stepsPerQuarter' in codec ? Number(codec.stepsPerQuarter) : undefined,
-      qpm: 'qpm' in codec ? Number(codec.qpm) : undefined,
-    };
     const vocab = vocabulary.size;
     stepper.setState(variations === 1 ? primed.state : primed.state.map((s) => tile(s, variations)));
     let logits = variations === 1 ? primed.logits : tile(primed.logits, variations);
     const rngs = Array.from({ length: variations }, (_, v) => variationRng(rngSeed, firstVariation + v));
-    const counters: LengthCounter[] = Array.from({ length: variations }, () =>
-      lengthCounter(length, codecInfo, time),
+    const time = codec.lengths.timeContext(primed.prompt, options.seed);
+    const base = { temperature: options.temperature ?? 1, topK: options.topK, topP: options.topP };
+    const streams = Array.from(
+      { length: variations },
+      (_, v) =>
+        new VariationStream(v, prefix, target, length, codec.lengths, grammars?.[v] ?? null, constraint, base, time),
     );
-    const outputs: VariationTokens[] = Array.from({ length: variations }, (_, v) => ({
-      variation: v,
-      prefix: [...prefix],
-      tokens: [],
-      stop: 'length' as StopReason,
-    }));
     const done = new Uint8Array(variations);
     let remaining = variations;
     const next = new Int32Array(variations);
@@ -358,17 +376,20 @@ export class TokenGenerator {
       }
       for (let v = 0; v < variations; v++) {
         if (done[v]) continue;
-        const id = sampler.sample(logits.subarray(v * vocab, (v + 1) * vocab), sample, rngs[v]);
+        const stream = streams[v];
+        const out = stream.output;
+        stream.prepareMask(endId, allowEarlyEnd);
+        const id = sampler.sample(logits.subarray(v * vocab, (v + 1) * vocab), stream.sample, rngs[v]);
         const token = vocabulary.tokens[id];
-        const out = outputs[v];
         out.tokens.push(token);
         next[v] = id;
         generated++;
+        stream.advance(id, token);
         options.onEvent?.({ variation: v, index: out.tokens.length - 1, token, id });
         let stop: StopReason | undefined;
         if (id === endId) stop = 'end';
-        else if (counters[v].add(token)) stop = 'length';
-        else if (out.tokens.length >= maxTokens) stop = length.unit === 'tokens' ? 'length' : 'max-tokens';
+        else if (stream.complete()) stop = 'length';
+        else if (out.tokens.length >= maxTokens) stop = target.unit === 'tokens' && !grammars ? 'length' : 'max-tokens';
         if (stop) {
           out.stop = stop;
           done[v] = 1;
@@ -383,19 +404,20 @@ export class TokenGenerator {
         sliceStart = performance.now();
       }
     }
-    if (aborted) for (let v = 0; v < variations; v++) if (!done[v]) outputs[v].stop = 'aborted';
+    if (aborted) for (let v = 0; v < variations; v++) if (!done[v]) streams[v].output.stop = 'aborted';
     const loopMs = performance.now() - loopStart;
     return {
       backend: stepper.usesSimd ? 'wasm-simd' : 'js',
       codec: codec.name,
       rngSeed,
       promptTokens: primed.prompt.length,
-      variations: outputs,
+      variations: streams.map((s) => s.output),
       tokens: generated,
       msPerEvent: generated > 0 ? loopMs / generated : 0,
       primeMs,
       aborted,
       maskIgnored: sampler.maskIgnoredCount,
+      grammar: grammars !== null && streams.every((s) => s.valid),
     };
   }
 }

@@ -9,7 +9,6 @@ import type { Codec, Token } from '../codecs/codec.ts';
 import type { NoteSequence } from '../../../shared/music/note_sequence.ts';
 import { noteSequenceToMidi } from '../music/midi_io.ts';
 import { sequenceToAbc } from '../music/abc/index.ts';
-import { abcHeaderAtEnd } from './seed.ts';
 import type { VariationTokens } from './generator.ts';
 
 /** Music decoded from tokens. */
@@ -37,7 +36,7 @@ export function decodeTokens(codec: Codec, tokens: readonly Token[]): DecodedPar
 
 /** Decodes one variation (see DecodedVariation). */
 export function decodeVariation(codec: Codec, variation: VariationTokens): DecodedVariation {
-  const head = codec.name === 'abc' ? abcHeaderAtEnd(variation.prefix) : [];
+  const head = codec.contextOf(variation.prefix);
   return {
     variation: variation.variation,
     full: decodeTokens(codec, [...variation.prefix, ...variation.tokens]),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CODEC_NAMES } from '../codecs/registry.ts';
 
 /**
  * meta.json of a model folder: everything besides the weights that is needed to use,
@@ -34,7 +35,7 @@ export type DatasetFingerprint = z.infer<typeof DatasetFingerprintSchema>;
 export const ModelMetaSchema = z.object({
   name: z.string(),
   codec: z.object({
-    name: z.enum(['performance', 'abc', 'notes']),
+    name: z.enum(CODEC_NAMES),
     version: z.number().int(),
     cacheKey: z.string(),
     options: z.record(z.string(), z.unknown()).default({}),

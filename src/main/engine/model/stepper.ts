@@ -203,6 +203,36 @@ export class LstmStepper {
     for (let j = 0; j < rows; j++) y[yOffset + j] += dot(w, wOffset + j * cols, x, xOffset, cols);
   }
 
+  /**
+   * y_b (+)= W . x_b for every stream b < batch, x_b at x[b * xStride], y_b at y[b * yStride]:
+   * four streams per kernel call (the weights are read once for the four), the rest one by one.
+   */
+  private gemvStreams(
+    w: Float32Array,
+    x: Float32Array,
+    xStride: number,
+    y: Float32Array,
+    yStride: number,
+    rows: number,
+    cols: number,
+  ): void {
+    let b = 0;
+    if (this.kernel) {
+      for (; b + 3 < this.batch; b += 4) {
+        this.kernel.gemv4(
+          addr(w),
+          addr(x) + b * xStride * 4,
+          addr(y) + b * yStride * 4,
+          rows,
+          cols,
+          xStride * 4,
+          yStride * 4,
+        );
+      }
+    }
+    for (; b < this.batch; b++) this.gemv(w, 0, x, b * xStride, y, b * yStride, rows, cols);
+  }
+
   /** Zeroes the states of one stream, or of all streams. */
   reset(stream?: number): void {
     this.layers.forEach((layer, l) => {
@@ -263,10 +293,8 @@ export class LstmStepper {
         input.set(h.subarray(b * units, (b + 1) * units), base + layer.xWidth);
       }
       // z = bias (+ token row) + W^T . input
-      for (let b = 0; b < batch; b++) {
-        z.set(bias, b * gates);
-        this.gemv(weightsT, 0, input, b * rowWidth, z, b * gates, gates, rowWidth);
-      }
+      for (let b = 0; b < batch; b++) z.set(bias, b * gates);
+      this.gemvStreams(weightsT, input, rowWidth, z, gates, gates, rowWidth);
       if (layer.tokenRows) {
         for (let b = 0; b < batch; b++) {
           const src = tokens[b] * gates;
@@ -294,17 +322,8 @@ export class LstmStepper {
     for (let b = 0; b < batch; b++) {
       this.denseIn.set(top.subarray(b * units, (b + 1) * units), b * this.topWidth);
       this.logits.set(this.denseBias, b * vocab);
-      this.gemv(
-        this.denseT,
-        0,
-        this.denseIn,
-        b * this.topWidth,
-        this.logits,
-        b * vocab,
-        vocab,
-        this.topWidth,
-      );
     }
+    this.gemvStreams(this.denseT, this.denseIn, this.topWidth, this.logits, vocab, vocab, this.topWidth);
     return this.logits;
   }
 }

@@ -13,6 +13,12 @@
 export interface GemvKernel {
   memory: { buffer: ArrayBuffer };
   gemv(w: number, x: number, y: number, rows: number, cols: number): void;
+  /**
+   * Four streams at once: y_s[j] += W[j] . x_s for s < 4, where x_s = x + s * xStride and
+   * y_s = y + s * yStride (byte addresses). Each weight vector is loaded once for the four
+   * streams, so four variations read the weights once instead of four times.
+   */
+  gemv4(w: number, x: number, y: number, rows: number, cols: number, xStride: number, yStride: number): void;
 }
 
 function uleb(n: number): number[] {
@@ -119,17 +125,74 @@ function gemvBody(): number[] {
   return [...uleb(body.length), ...body];
 }
 
+// Locals of gemv4: params w, x, y, rows, cols, xStride, yStride; then k, x0..x3, y0..y3 (i32),
+// wv and acc0..acc3 (v128).
+const G4 = { W: 0, X: 1, Y: 2, ROWS: 3, COLS: 4, XS: 5, YS: 6, K: 7, XP: 8, YP: 12, WV: 16, ACC: 17 };
+const I32_MUL = 0x6c;
+const LOCAL_TEE = 0x22;
+
+function gemv4Body(): number[] {
+  const streams = [0, 1, 2, 3];
+  const xp = (s: number): number => G4.XP + s;
+  const yp = (s: number): number => G4.YP + s;
+  const acc = (s: number): number => G4.ACC + s;
+  // prettier-ignore
+  const code: number[] = [
+    // y_s = y + s * yStride
+    ...streams.flatMap((s) => [
+      LOCAL_GET, G4.Y, LOCAL_GET, G4.YS, I32_CONST, ...sleb(s), I32_MUL, I32_ADD, LOCAL_SET, yp(s),
+    ]),
+    BLOCK, VOID,
+    LOOP, VOID,
+    LOCAL_GET, G4.ROWS, I32_EQZ, BR_IF, 1,
+    ...streams.flatMap((s) => [...V128_CONST_ZERO, LOCAL_SET, acc(s)]),
+    // x_s = x + s * xStride (each row starts again at the streams' inputs)
+    ...streams.flatMap((s) => [
+      LOCAL_GET, G4.X, LOCAL_GET, G4.XS, I32_CONST, ...sleb(s), I32_MUL, I32_ADD, LOCAL_SET, xp(s),
+    ]),
+    LOCAL_GET, G4.COLS, LOCAL_SET, G4.K,
+    LOOP, VOID,
+    LOCAL_GET, G4.W, ...V128_LOAD(0), LOCAL_SET, G4.WV,
+    // acc_s += wv * x_s[k .. k+4)
+    ...streams.flatMap((s) => [
+      LOCAL_GET, acc(s), LOCAL_GET, G4.WV, LOCAL_GET, xp(s), ...V128_LOAD(0), ...F32X4_MUL, ...F32X4_ADD,
+      LOCAL_SET, acc(s),
+      LOCAL_GET, xp(s), I32_CONST, 16, I32_ADD, LOCAL_SET, xp(s),
+    ]),
+    LOCAL_GET, G4.W, I32_CONST, 16, I32_ADD, LOCAL_SET, G4.W,
+    LOCAL_GET, G4.K, I32_CONST, 4, I32_SUB, LOCAL_TEE, G4.K,
+    BR_IF, 0,
+    END,
+    // y_s[j] += lanes of acc_s; next row
+    ...streams.flatMap((s) => [
+      LOCAL_GET, yp(s),
+      LOCAL_GET, yp(s), F32_LOAD, 2, 0,
+      ...[0, 1, 2, 3].flatMap((lane) => [LOCAL_GET, acc(s), ...F32X4_EXTRACT_LANE(lane), F32_ADD]),
+      F32_STORE, 2, 0,
+      LOCAL_GET, yp(s), I32_CONST, 4, I32_ADD, LOCAL_SET, yp(s),
+    ]),
+    LOCAL_GET, G4.ROWS, I32_CONST, 1, I32_SUB, LOCAL_SET, G4.ROWS,
+    BR, 0,
+    END,
+    END,
+  ];
+  const locals = [2, 9, 0x7f, 5, 0x7b]; // k, x0..x3, y0..y3 as i32; wv, acc0..acc3 as v128
+  const body = [...locals, ...code, END];
+  return [...uleb(body.length), ...body];
+}
+
 /** The module's bytes for a memory of `pages` 64 KiB pages. */
 export function gemvModuleBytes(pages: number): Uint8Array {
   const i32 = 0x7f;
   // prettier-ignore
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-    ...section(1, [1, 0x60, 5, i32, i32, i32, i32, i32, 0]), // type: (i32 x 5) -> ()
-    ...section(3, [1, 0]), // one function of type 0
+    // types: (i32 x 5) -> (), (i32 x 7) -> ()
+    ...section(1, [2, 0x60, 5, i32, i32, i32, i32, i32, 0, 0x60, 7, i32, i32, i32, i32, i32, i32, i32, 0]),
+    ...section(3, [2, 0, 1]), // gemv of type 0, gemv4 of type 1
     ...section(5, [1, 0x00, ...uleb(pages)]), // memory, no maximum
-    ...section(7, [2, ...str('memory'), 0x02, 0, ...str('gemv'), 0x00, 0]), // exports
-    ...section(10, [1, ...gemvBody()]), // code
+    ...section(7, [3, ...str('memory'), 0x02, 0, ...str('gemv'), 0x00, 0, ...str('gemv4'), 0x00, 1]), // exports
+    ...section(10, [2, ...gemvBody(), ...gemv4Body()]), // code
   ];
   return new Uint8Array(bytes);
 }
@@ -151,7 +214,7 @@ export function createGemvKernel(bytes: number): GemvKernel | undefined {
     const module = new wasm.Module(gemvModuleBytes(pages));
     const instance = new wasm.Instance(module, {});
     const exports = instance.exports as unknown as GemvKernel;
-    return { memory: exports.memory, gemv: exports.gemv };
+    return { memory: exports.memory, gemv: exports.gemv, gemv4: exports.gemv4 };
   } catch {
     return undefined;
   }

@@ -66,7 +66,8 @@ export async function readPieces(paths: readonly string[], errors: string[]): Pr
     }
     const imported = importBytes(bytes, file.path);
     for (const issue of imported.issues)
-      if (issue.severity === 'error') errors.push(`${issue.file}${issue.item !== undefined ? ` #${issue.item}` : ''}: ${issue.reason}`);
+      if (issue.severity === 'error')
+        errors.push(`${issue.file}${issue.item !== undefined ? ` #${issue.item}` : ''}: ${issue.reason}`);
     for (const item of imported.items) {
       const number = item.abc?.number;
       const where = `${file.rel}${number !== undefined ? ` #${number}` : ''}`;
@@ -131,7 +132,8 @@ export async function evaluateQuality(options: QualityEvalOptions): Promise<Qual
   const pieces = options.files?.length
     ? await readPieces(options.files, errors)
     : await generatePieces(options.modelDir as string, options);
-  if (pieces.length === 0) throw new Error(`No music found in ${(options.files ?? []).join(', ')}: nothing to assess`);
+  if (pieces.length === 0)
+    throw new Error(`No music found in ${(options.files ?? []).join(', ')}: nothing to assess`);
   options.onProgress?.(`assessing ${pieces.length} piece(s)`);
   return {
     source: options.files?.length ? 'files' : 'generated',

@@ -98,7 +98,9 @@ export async function readNoveltyIndex(modelDir: string): Promise<NoveltyIndex |
 }
 
 /** The model folder's held-out baseline; null when it has none or it cannot be read. */
-export async function readQualityBaseline(modelDir: string): Promise<{ split: string; summary: QualitySummary } | null> {
+export async function readQualityBaseline(
+  modelDir: string,
+): Promise<{ split: string; summary: QualitySummary } | null> {
   try {
     const parsed = BaselineSchema.safeParse(
       JSON.parse(await readFile(path.join(modelDir, QUALITY_BASELINE_FILE), 'utf8')),

@@ -34,7 +34,13 @@ export interface PieceQuality {
   /** Passed every check that could run. */
   valid: boolean;
   /** abc2midi's verdict; null when the piece is not ABC or abc2midi is not installed. */
-  abc2midi: { errors: number; firstError: string | null; badInnerBars: number; bars: number; hangingTies: number } | null;
+  abc2midi: {
+    errors: number;
+    firstError: string | null;
+    badInnerBars: number;
+    bars: number;
+    hangingTies: number;
+  } | null;
   /** True when the token stream ends with a note left open; null when not judged. */
   openAtEnd: boolean | null;
   /** Null without a training index. */
@@ -78,7 +84,9 @@ function openAtEnd(tokens: QualityPiece['tokens']): boolean | null {
   if (!tokens?.codec.grammar) return null;
   const vocabulary =
     tokens.vocabulary ??
-    (tokens.codec.fixedVocabulary ? Vocabulary.forCodec(tokens.codec) : Vocabulary.forCodec(tokens.codec, [tokens.tokens]));
+    (tokens.codec.fixedVocabulary
+      ? Vocabulary.forCodec(tokens.codec)
+      : Vocabulary.forCodec(tokens.codec, [tokens.tokens]));
   const ids: number[] = [];
   for (const token of tokens.tokens) {
     const id = vocabulary.idOf(token);
@@ -102,7 +110,8 @@ export function assessPiece(piece: QualityPiece, index: NoveltyIndex | null): Pi
   const valid =
     notes > 0 &&
     open !== true &&
-    (verdict === null || (verdict.errors.length === 0 && verdict.badInnerBars === 0 && verdict.hangingTies === 0));
+    (verdict === null ||
+      (verdict.errors.length === 0 && verdict.badInnerBars === 0 && verdict.hangingTies === 0));
   return {
     name: piece.name,
     notes,
@@ -177,15 +186,19 @@ const percent = (share: number): string => `${Math.round(share * 100)}%`;
 export function qualityLine(piece: PieceQuality): string {
   const parts: string[] = [];
   if (piece.valid) parts.push('valid');
-  else if (piece.abc2midi && piece.abc2midi.errors > 0) parts.push(`${piece.abc2midi.errors} abc2midi error(s)`);
-  else if (piece.abc2midi && piece.abc2midi.badInnerBars > 0) parts.push(`${piece.abc2midi.badInnerBars} bar(s) of the wrong length`);
+  else if (piece.abc2midi && piece.abc2midi.errors > 0)
+    parts.push(`${piece.abc2midi.errors} abc2midi error(s)`);
+  else if (piece.abc2midi && piece.abc2midi.badInnerBars > 0)
+    parts.push(`${piece.abc2midi.badInnerBars} bar(s) of the wrong length`);
   else if (piece.openAtEnd || (piece.abc2midi?.hangingTies ?? 0) > 0) parts.push('a note left hanging');
   else parts.push('no notes');
   parts.push(`${percent(piece.inKeyShare)} in key`);
   if (piece.novelty) {
     const run = piece.novelty.longestRun;
     parts.push(
-      run === 0 ? 'no 8 notes copied' : `longest copy ${run} notes${piece.novelty.longestRunPiece ? ` (${piece.novelty.longestRunPiece})` : ''}`,
+      run === 0
+        ? 'no 8 notes copied'
+        : `longest copy ${run} notes${piece.novelty.longestRunPiece ? ` (${piece.novelty.longestRunPiece})` : ''}`,
     );
   }
   return parts.join(' · ');

@@ -38,7 +38,12 @@ export function takeQuality(
       null,
     );
     const written = assessPiece({ name: 'take', sequence: decoded.continuation.sequence }, index);
-    const line = qualityLine({ ...written, valid: whole.valid, abc2midi: whole.abc2midi, openAtEnd: whole.openAtEnd });
+    const line = qualityLine({
+      ...written,
+      valid: whole.valid,
+      abc2midi: whole.abc2midi,
+      openAtEnd: whole.openAtEnd,
+    });
     return {
       text: line.slice(0, 400),
       valid: whole.valid,

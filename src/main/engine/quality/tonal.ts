@@ -43,7 +43,8 @@ export function keyFit(sequence: NoteSequence): KeyFit {
   let best = { key: 'C major scale (best fit)', inKeyShare: -1 };
   for (let tonic = 0; tonic < 12; tonic++) {
     const share = shareIn(time, keyPitchClasses(tonic, 'major'));
-    if (share > best.inKeyShare) best = { key: `${keyName(tonic, 'major')} scale (best fit)`, inKeyShare: share };
+    if (share > best.inKeyShare)
+      best = { key: `${keyName(tonic, 'major')} scale (best fit)`, inKeyShare: share };
   }
   return best;
 }

@@ -51,6 +51,7 @@ export function startTrainingProcess(
     pause: () => post({ type: 'pause' }),
     resume: () => post({ type: 'resume' }),
     stop: () => post({ type: 'stop' }),
+    yieldCores: (busy) => post({ type: 'yield', busy }),
     done,
   };
 }

@@ -20,6 +20,9 @@ export class RunControl {
     return this.stopFlag;
   }
 
+  /** Set while the foreground needs a core (see `TrainingHandle.yieldCores`); read before each step. */
+  coresYielded = false;
+
   pause(): void {
     if (!this.stopFlag) this.pausedFlag = true;
   }
@@ -55,6 +58,9 @@ export class RunControl {
       pause: () => this.pause(),
       resume: () => this.resume(),
       stop: () => this.stop(),
+      yieldCores: (busy) => {
+        this.coresYielded = busy;
+      },
       done,
     };
   }

@@ -49,8 +49,8 @@ export async function runTrainingLoop(
     data.streams,
     settings.seqLen,
     ctx.samplerRng,
-    ctx.codec.name === 'performance' && settings.stretch > 0
-      ? { amount: settings.stretch, vocabulary: data.vocabulary }
+    ctx.codec.stretch && settings.stretch > 0
+      ? { amount: settings.stretch, vocabulary: data.vocabulary, apply: ctx.codec.stretch.bind(ctx.codec) }
       : null,
   );
   const validation = evaluationWindows(data.validation, settings.seqLen, settings.maxValidationWindows);
@@ -141,6 +141,7 @@ export async function runTrainingLoop(
         emit();
         return result('stopped');
       }
+      ctx.trainer.setWorkerPaused(control.coresYielded);
       const t0 = performance.now();
       const batch = sampler.nextBatch(settings.batchSize);
       const learningRate = learningRateAt(state.step, settings.learningRate, settings.warmupSteps);

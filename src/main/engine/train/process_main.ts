@@ -76,6 +76,7 @@ process.on('message', (raw: unknown) => {
   } else if (message.type === 'pause') handle?.pause();
   else if (message.type === 'resume') handle?.resume();
   else if (message.type === 'stop') stop();
+  else if (message.type === 'yield') handle?.yieldCores?.(message.busy === true);
 });
 
 async function finish(message: FromTrainer): Promise<void> {

@@ -3,7 +3,11 @@ import type { TrainProgress, TrainRequest, TrainResult } from './types.ts';
 
 /** Messages from the caller to the training process. */
 export type ToTrainer =
-  { type: 'start'; request: TrainRequest } | { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
+  | { type: 'start'; request: TrainRequest }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  | { type: 'yield'; busy: boolean };
 
 /** Messages from the training process to the caller. */
 export type FromTrainer =

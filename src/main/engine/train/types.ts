@@ -144,6 +144,8 @@ export interface TrainingHandle {
   resume(): void;
   /** Stops after the current step, writes a checkpoint, then `done` resolves with status 'stopped'. */
   stop(): void;
+  /** While `busy`, trains on one core (a generation or the jam needs the other); same results. */
+  yieldCores?(busy: boolean): void;
   /** Resolves when the run ends; rejects with a clear Error on bad input or a crash. */
   readonly done: Promise<TrainResult>;
 }

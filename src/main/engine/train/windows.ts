@@ -1,4 +1,4 @@
-import { stretchPerformance } from '../codecs/augment.ts';
+import type { Token } from '../codecs/codec.ts';
 import type { Vocabulary } from '../codecs/vocabulary.ts';
 import type { Rng } from '../random/rng.ts';
 import type { TrainStream } from './data.ts';
@@ -11,11 +11,13 @@ export interface Batch {
   seqLen: number;
 }
 
-/** Time-stretch settings (performance codec only). */
+/** Time-stretch settings (codecs that can stretch time: `Codec.stretch`). */
 export interface StretchOptions {
   /** Factors are drawn uniformly from 1 - amount .. 1 + amount. */
   amount: number;
   vocabulary: Vocabulary;
+  /** The codec's stretch: the same tokens played `factor` times as long. */
+  apply: (tokens: readonly Token[], factor: number) => Token[];
 }
 
 /** Throws a clear error when no stream holds one window of seqLen + 1 tokens. */
@@ -74,7 +76,7 @@ export class WindowSampler {
     const start = this.rng.nextInt(stream.ids.length - rawLength + 1);
     const raw = stream.ids.subarray(start, start + rawLength);
     const { vocabulary } = this.stretch;
-    const stretched = stretchPerformance(vocabulary.decode(raw), factor);
+    const stretched = this.stretch.apply(vocabulary.decode(raw), factor);
     if (stretched.length < need || !stretched.every((token) => vocabulary.has(token)))
       return raw.subarray(0, need);
     return vocabulary.encode(stretched.slice(0, need));

@@ -25,19 +25,32 @@ export class LossSeries {
     return true;
   }
 
-  /** Sets the validation points from the epoch history. */
+  /**
+   * Sets the validation points from the epoch history, and the training points of earlier
+   * runs (their epochs' mean loss; a run continued with "Train more" shows its whole past).
+   */
   setEpochs(history: readonly EpochRecord[]): void {
     this.validation = history
       .filter((h): h is EpochRecord & { valLoss: number } => h.valLoss !== null)
       .map((h) => [h.step, h.valLoss]);
+    this.earlier = history.filter((h) => Number.isFinite(h.loss)).map((h) => [h.step, h.loss]);
+  }
+
+  private earlier: Array<[number, number]> = [];
+
+  /** Training points: the epochs before the first live point, then the live ones. */
+  private trainCurve(): Array<[number, number]> {
+    const first = this.train[0]?.[0] ?? Infinity;
+    return [...this.earlier.filter((p) => p[0] < first), ...this.train];
   }
 
   /** Both series on one sorted x axis. */
   data(): LossData {
-    const xs = [...new Set([...this.train.map((p) => p[0]), ...this.validation.map((p) => p[0])])].sort(
+    const curve = this.trainCurve();
+    const xs = [...new Set([...curve.map((p) => p[0]), ...this.validation.map((p) => p[0])])].sort(
       (a, b) => a - b,
     );
-    const train = new Map(this.train);
+    const train = new Map(curve);
     const validation = new Map(this.validation);
     return [xs, xs.map((x) => train.get(x) ?? null), xs.map((x) => validation.get(x) ?? null)];
   }

@@ -2,6 +2,14 @@ import type { ContinuoApi } from '../../../shared/ipc/api.ts';
 import type { ModelSummary, ResultOf } from '../../../shared/ipc/index.ts';
 import { errorText } from './early_events.ts';
 
+/** What to do when an action fails, by action. */
+const NEXT_STEP: Record<string, string> = {
+  'duplicate the model': 'Wait for its training to end, then try again.',
+  'export the model': 'Choose another place to save it, or wait for its training to end.',
+  'import the model': 'Choose a .continuo-model file exported from Continuo.',
+  'restore the model': 'It can no longer be brought back; train or import it again.',
+};
+
 /** The trained models, shared by the Library (list, rename, delete) and Generate (pick one). */
 export class ModelsModel {
   models = $state<ModelSummary[]>([]);
@@ -13,6 +21,8 @@ export class ModelsModel {
   notice = $state<string | undefined>(undefined);
   /** True while an export or import runs. */
   busy = $state(false);
+  /** The model deleted last, which Undo can bring back. */
+  removed = $state<{ id: string; name: string } | undefined>(undefined);
 
   constructor(private readonly api: ContinuoApi) {
     // A new epoch is a new checkpoint, and a finished run changes the list.
@@ -32,7 +42,7 @@ export class ModelsModel {
       this.models = (await this.api.request('models.list')).models;
       this.error = undefined;
     } catch (error) {
-      this.error = `Could not list the models: ${errorText(error)}`;
+      this.error = `Could not list the models: ${errorText(error)}. Check the status bar for the host, then reload.`;
     } finally {
       this.loaded = true;
     }
@@ -44,7 +54,7 @@ export class ModelsModel {
       await this.api.request('models.rename', { id, name });
       await this.refresh();
     } catch (error) {
-      this.error = `Could not rename the model: ${errorText(error)}`;
+      this.error = `Could not rename the model: ${errorText(error)}. Try another name, or wait for its training to end.`;
     }
   }
 
@@ -81,20 +91,34 @@ export class ModelsModel {
       await this.refresh();
       return true;
     } catch (error) {
-      this.error = `Could not ${what}: ${errorText(error)}`;
+      this.error = `Could not ${what}: ${errorText(error)}. ${NEXT_STEP[what] ?? 'Try again.'}`;
       return false;
     } finally {
       this.busy = false;
     }
   }
 
-  /** Deletes a model folder. */
+  /** Deletes a model; until the next delete it can be brought back with `undoRemove`. */
   async remove(id: string): Promise<void> {
+    const name = this.models.find((model) => model.id === id)?.name ?? 'the model';
     try {
       await this.api.request('models.remove', { id });
+      this.notice = undefined;
+      this.removed = { id, name };
       await this.refresh();
     } catch (error) {
-      this.error = `Could not delete the model: ${errorText(error)}`;
+      this.error = `Could not delete ${name}: ${errorText(error)}. Stop its training first, or reload and try again.`;
     }
+  }
+
+  /** Brings the model deleted last back. */
+  async undoRemove(): Promise<void> {
+    const removed = this.removed;
+    if (!removed) return;
+    this.removed = undefined;
+    await this.run('restore the model', async () => {
+      await this.api.request('models.restore', { id: removed.id });
+      this.notice = `Restored “${removed.name}”`;
+    });
   }
 }

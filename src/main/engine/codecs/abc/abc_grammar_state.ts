@@ -154,27 +154,38 @@ export class AbcGrammarState implements GrammarState {
         mask[id] = 0;
         continue;
       }
-      const c = classes[id];
-      let ok: boolean;
-      switch (c.kind) {
-        case 'note':
-          ok = this.noteAllowed(c) && (this.inChord() ? this.chordNoteCompletable(c) : canStartHere());
-          break;
-        case 'rest':
-          ok = !this.inChord() && this.tie === null && this.elementMayStart() && canStartHere();
-          break;
-        case 'chordOpen':
-          ok =
-            !this.inChord() &&
-            this.tie === null &&
-            this.elementMayStart() &&
-            this.chordPossible() &&
-            canStartHere();
-          break;
-        default:
-          ok = this.allowsBySimulation(id);
-      }
-      if (!ok) mask[id] = 0;
+      if (!this.allowsClass(classes[id], canStartHere)) mask[id] = 0;
+    }
+  }
+
+  /** Whether a token of class `c` may come next; `canStartHere` caches "a new element fits". */
+  private allowsClass(c: GrammarToken, canStartHere: () => boolean): boolean {
+    switch (c.kind) {
+      case 'note':
+        return this.noteAllowed(c) && (this.inChord() ? this.chordNoteCompletable(c) : canStartHere());
+      case 'rest':
+        return !this.inChord() && this.tie === null && canStartHere();
+      case 'chordOpen':
+        return !this.inChord() && this.tie === null && this.chordPossible() && canStartHere();
+      case 'chordClose':
+        return this.inChord() && this.chordSteps.length >= 2 && this.chordCloseCompletable();
+      case 'duration':
+        return this.durationAllowed(c.value);
+      case 'tie':
+        return this.tieAllowed();
+      case 'broken':
+        return this.brokenAllowed(c.first, c.second);
+      case 'tuplet':
+        return this.tupletAllowed(c);
+      case 'bar':
+        return this.barAllowed(c.bar);
+      case 'end':
+        return this.canEnd();
+      case 'ending':
+      case 'field':
+        return this.allowsBySimulation(c);
+      default:
+        return false;
     }
   }
 
@@ -201,16 +212,69 @@ export class AbcGrammarState implements GrammarState {
 
   /** Whether token `id` may come next (the same test `restrict` applies). */
   allows(id: number): boolean {
-    const mask = new Uint8Array(this.t.classes.length);
-    mask[id] = 1;
-    this.restrict(mask);
-    return mask[id] === 1;
+    if (this.closed) return false;
+    if (this.t.allowed && this.t.allowed[id] === 0) return false;
+    const c = this.t.classes[id];
+    return c !== undefined && this.allowsClass(c, () => this.startCompletable());
   }
 
-  private allowsBySimulation(id: number): boolean {
+  private allowsBySimulation(c: GrammarToken): boolean {
     const next = this.clone();
-    if (!next.apply(this.t.classes[id], true)) return false;
+    if (!next.apply(c, true)) return false;
     return next.completable();
+  }
+
+  /** Ticks the open element adds to the bar when it is committed now. */
+  private committedTicks(): number {
+    const open = this.open;
+    return open ? scaled(open.ticks ?? this.header.unitTicks, open.scale) : 0;
+  }
+
+  private durationAllowed(value: Ratio): boolean {
+    const open = this.open;
+    if (!open || open.chordOpen || open.ticks !== null) return false;
+    const ticks = (this.header.unitTicks * value.n) / value.d;
+    return this.reachable(this.header.fill.open(ticks, open.scale, this.tuplet?.left ?? 0, open.brokenOk), this.pos);
+  }
+
+  private tieAllowed(): boolean {
+    const open = this.open;
+    if (!open || open.chordOpen || open.kind !== 'note' || !open.note) return false;
+    return this.tieCompletable(this.pos + this.committedTicks(), open.note);
+  }
+
+  private brokenAllowed(first: Ratio, second: Ratio): boolean {
+    const open = this.open;
+    if (!open || open.chordOpen || !open.brokenOk) return false;
+    const pos = this.pos + scaled(open.ticks ?? this.header.unitTicks, first);
+    return this.reachable(this.header.fill.brokenSecond(second), pos);
+  }
+
+  private tupletAllowed(c: Extract<GrammarToken, { kind: 'tuplet' }>): boolean {
+    if (this.tie || this.brokenSecond || this.tuplet || !this.elementMayStart()) return false;
+    const pos = this.pos + this.committedTicks();
+    return this.reachable(this.header.fill.tupletRest({ n: c.q, d: c.p }, c.r), pos);
+  }
+
+  private barAllowed(bar: BarKind): boolean {
+    if (this.ended || this.inChord() || this.tuplet || this.brokenSecond || this.repeat === 'needEnding2')
+      return false;
+    if (!this.inBody && this.elements === 0) return bar === '|:' && this.allowsBySimulation({ kind: 'bar', bar });
+    if (this.elements === 0 && !this.open) return false;
+    const length = this.pos + this.committedTicks();
+    if (!this.lineLegal(bar, length)) return false;
+    if (this.tie) return this.tieCrossesBar(length, this.tie);
+    return this.nextBarFillable(bar, length);
+  }
+
+  /** After `bar` closes a bar of `length`, the next bar (a pickup or a full one) can be filled. */
+  private nextBarFillable(bar: BarKind, length: number): boolean {
+    const full = this.header.barTicks;
+    if (bar === '|]' || full === null) return true;
+    const free = this.header.fill.free.has;
+    const short = this.role === 'normal' && this.pickup > 0 && length === full - this.pickup;
+    const pickupNext = short && (bar === '::' || bar === '||' || (bar === ':|' && this.repeat === 'open'));
+    return free[pickupNext ? this.pickup : full] === 1;
   }
 
   push(tokenId: number): void {
@@ -637,83 +701,106 @@ export class AbcGrammarState implements GrammarState {
     if (this.repeat === 'needEnding2') return this.t.ending2;
     const fill = this.header.fill;
     const open = this.open;
+    const left = this.tuplet?.left ?? 0;
     if (open?.chordOpen) {
-      if (this.chordSteps.length < 2) {
-        if (this.chordSteps.length === 0 ? !this.chordPossible() : !this.chordPossibleAfterFirst())
-          return false;
-      }
-      return this.reachable(fill.open(null, open.scale, this.tuplet?.left ?? 0, open.brokenOk), false);
+      if (this.chordSteps.length === 0 ? !this.chordPossible() : this.chordSteps.length === 1 && !this.chordPossibleAfterFirst())
+        return false;
+      return this.reachable(fill.open(null, open.scale, left, open.brokenOk), this.pos);
     }
-    if (open) return this.reachable(fill.open(open.ticks, open.scale, this.tuplet?.left ?? 0, open.brokenOk), false);
-    if (this.brokenSecond) return this.reachable(fill.brokenSecond(this.brokenSecond), false);
-    if (this.tuplet) return this.reachable(fill.tupletRest(this.tuplet.scale, this.tuplet.left), false);
-    return this.reachable(fill.free, this.tie !== null);
+    if (open) return this.reachable(fill.open(open.ticks, open.scale, left, open.brokenOk), this.pos);
+    if (this.brokenSecond) return this.reachable(fill.brokenSecond(this.brokenSecond), this.pos);
+    if (this.tie) return this.tieCompletable(this.pos, this.tie);
+    if (this.tuplet) return this.reachable(fill.tupletRest(this.tuplet.scale, this.tuplet.left), this.pos);
+    return this.reachable(fill.free, this.pos);
+  }
+
+  /** After a new element starts here (a note or rest of any length), the tune can be completed. */
+  private startCompletable(): boolean {
+    if (!this.elementMayStart()) return false;
+    const pos = this.pos + this.committedTicks();
+    const fill = this.header.fill;
+    if (this.brokenSecond) return this.reachable(fill.open(null, this.brokenSecond, 0, false), pos);
+    if (this.tuplet) return this.reachable(fill.open(null, this.tuplet.scale, this.tuplet.left - 1, false), pos);
+    return this.reachable(fill.open(null, ONE, 0, true), pos);
+  }
+
+  private closesOnly(): boolean {
+    return this.closingOnly && (this.repeat === 'open' || this.repeat === 'ending1');
   }
 
   /** Some bar length this bar may take is `pos` plus an amount `table` can fill, closed by a legal line. */
-  private reachable(table: FillTable, tied: boolean): boolean {
-    const pos = this.pos;
+  private reachable(table: FillTable, pos: number): boolean {
     const full = this.header.barTicks;
     const has = table.has;
     const fits = (length: number): boolean => {
       const rest = length - pos;
-      if (rest < 0 || rest >= has.length || !has[rest] || length <= 0) return false;
-      if (tied) return rest > 0 ? this.tieFitsInBar() : this.tieCrossesBar(length);
-      return this.anyLine(length);
+      return rest >= 0 && rest < has.length && has[rest] === 1 && length > 0;
     };
     if (full === null || this.freeBar) {
-      for (let rest = 0; rest < has.length; rest++) if (has[rest] && fits(pos + rest)) return true;
+      for (let rest = 0; rest < has.length; rest++)
+        if (has[rest] && pos + rest > 0 && this.anyLine(pos + rest)) return true;
       return false;
     }
     if (this.role === 'first') {
-      for (let length = Math.max(pos, 1); length <= full; length++) if (fits(length)) return true;
-      return false;
+      const free = this.header.fill.free.has;
+      const plain = this.t.bars.has('|');
+      const repeatBar = this.repeat === 'none' && this.t.bars.has('|:');
+      for (let length = Math.max(pos, 1); length < full; length++) {
+        if (!fits(length)) continue;
+        if (repeatBar || (plain && (this.repeat !== 'open' || free[full - length] === 1))) return true;
+      }
+      return fits(full) && this.anyLine(full);
     }
-    if (this.role === 'pickup') return fits(this.pickup);
-    if (this.closingOnly && (this.repeat === 'open' || this.repeat === 'ending1')) {
+    if (this.role === 'pickup') return fits(this.pickup) && this.anyLine(this.pickup);
+    if (this.closesOnly()) {
       // Only the bar that closes the section, with `:|` (the length is reached).
       const closing = this.sectionPickup ? full - this.pickup : full;
-      const rest = closing - pos;
-      if (rest < 0 || rest >= has.length || has[rest] !== 1 || (tied && (rest === 0 || !this.tieFitsInBar())))
-        return false;
-      return this.lineLegal(':|', closing);
+      return fits(closing) && this.lineLegal(':|', closing);
     }
-    return fits(full) || (this.pickup > 0 && fits(full - this.pickup));
+    if (fits(full) && this.anyLine(full)) return true;
+    return this.pickup > 0 && fits(full - this.pickup) && this.anyLine(full - this.pickup);
   }
 
   private anyLine(length: number): boolean {
-    const lines: BarKind[] = ['|', ':|', '||', '|]', '::', '|:'];
-    return lines.some((bar) => this.lineLegal(bar, length));
+    for (const bar of this.t.bars) if (this.lineLegal(bar, length)) return true;
+    return false;
   }
 
-  /** The tied note can follow inside this bar (its plain letter exists and is allowed). */
-  private tieFitsInBar(): boolean {
-    const tie = this.tie;
-    if (!tie) return false;
-    return this.t.classes.some(
-      (c, id) =>
-        c.kind === 'note' &&
-        c.step === tie.step &&
-        !(this.t.allowed && this.t.allowed[id] === 0) &&
-        this.sounding(c) === tie.pitch,
-    );
+  /**
+   * With a tie to `note` pending at `pos`: the tied note fits in this bar (its plain letter is
+   * allowed and an element of some length fits), or the bar ends here with `|` and the next
+   * bar starts with it.
+   */
+  private tieCompletable(pos: number, note: { step: number; pitch: number }): boolean {
+    const fill = this.header.fill;
+    const tuplet = this.tuplet;
+    const table = tuplet
+      ? fill.open(null, tuplet.scale, tuplet.left - 1, false)
+      : fill.open(null, ONE, 0, true);
+    if (this.tieSpelling(this, note) && this.reachable(table, pos)) return true;
+    if (tuplet || this.closesOnly()) return false;
+    return pos > 0 && this.lineLegal('|', pos) && this.tieCrossesBar(pos, note);
   }
 
-  /** The bar ends here with `|` and the next bar starts with the tied note. */
-  private tieCrossesBar(length: number): boolean {
-    const tie = this.tie;
-    if (!tie || !this.lineLegal('|', length)) return false;
+  /** `state` can write a note of `note`'s step sounding its pitch. */
+  private tieSpelling(state: AbcGrammarState, note: { step: number; pitch: number }): boolean {
+    const { classes, allowed } = this.t;
+    for (let id = 0; id < classes.length; id++) {
+      const c = classes[id];
+      if (c.kind !== 'note' || c.step !== note.step || (allowed && allowed[id] === 0)) continue;
+      if (state.sounding(c) === note.pitch) return true;
+    }
+    return false;
+  }
+
+  /** The bar ends at `length` with `|` and the next bar starts with the tied note. */
+  private tieCrossesBar(length: number, note: { step: number; pitch: number }): boolean {
+    if (!this.lineLegal('|', length)) return false;
     const after = this.clone();
     after.tie = null;
+    after.open = null;
+    after.pos = length;
     after.closeBar('|', length);
-    const rest = after.role === 'pickup' ? after.pickup : after.header.barTicks;
-    return this.t.classes.some(
-      (c, id) =>
-        c.kind === 'note' &&
-        c.step === tie.step &&
-        !(this.t.allowed && this.t.allowed[id] === 0) &&
-        after.sounding(c) === tie.pitch &&
-        (rest === null || after.startCompletable()),
-    );
+    return this.tieSpelling(after, note) && after.startCompletable();
   }
 }

@@ -14,8 +14,9 @@
  * the file's own tempo, usually 120 qpm, so the grid is fixed in seconds). Durations are capped
  * at `maxSteps` (longer notes are cut); gaps longer than that are written as several `T_`.
  * A pitch struck twice on one step keeps its longer note. Drums are skipped.
- * The vocabulary is fixed (128 `N_`, 532 `S_`, `maxSteps` each of `D_` and `T_`: 788 tokens
- * by default). On MAESTRO 2004 over 99.5% of notes come back exactly on the grid.
+ * Every token is one of `allTokens` (128 `N_`, 532 `S_`, `maxSteps` each of `D_` and `T_`:
+ * 788 by default), so a vocabulary built from data (the tokens seen) is never larger. On
+ * MAESTRO 2004 over 99.5% of notes come back exactly on the grid.
  * Decoding plays events at `qpm` (default 120) with velocity 80; an event without `D_` lasts
  * one quarter; version 1's `C_60.64.67` chords still decode; unknown tokens are skipped; it
  * never throws.
@@ -77,7 +78,10 @@ export class NotesCodec implements Codec {
   readonly description = 'Notes: a token per note or chord, with durations on a grid';
   readonly version = 2;
   readonly cacheKey: string;
-  readonly fixedVocabulary: readonly Token[];
+  /** Built from the data: the tokens seen, a subset of `allTokens`. */
+  readonly fixedVocabulary = null;
+  /** Every token this codec can write. */
+  readonly allTokens: readonly Token[];
   readonly specialTokens: readonly Token[] = [];
   readonly startToken = null;
   readonly endToken = null;
@@ -105,7 +109,7 @@ export class NotesCodec implements Codec {
     // qpm only changes decoding, not the tokens, so it is not part of the cache key.
     this.cacheKey = `notes@${this.version}:spq=${this.stepsPerQuarter},max=${this.maxSteps}`;
     const steps = Array.from({ length: this.maxSteps }, (_, i) => i + 1);
-    this.fixedVocabulary = Object.freeze([
+    this.allTokens = Object.freeze([
       ...Array.from({ length: 128 }, (_, p) => `N_${p}`),
       ...allShapeTokens(),
       ...steps.map((n) => `D_${n}`),

@@ -6,8 +6,10 @@
  * - durations and time shifts are whole grid steps (the `D_`/`T_` tokens of the vocabulary),
  *   and every note or chord gets exactly one duration;
  * - a note, and every note of a chord (bass + shape), is within the pitch range (piano 21..108
- *   unless `pitchRange` says otherwise) and, when `pitchClasses` is given, in that scale —
- *   a shape's pitches depend on its bass, so only the grammar can judge them;
+ *   unless `pitchRange` says otherwise) and allowed by the musician's constraints: a pitch is
+ *   allowed when `allowedTokens` allows its `N_` token (or, for a pitch the vocabulary has no
+ *   `N_` for, an `N_` of its pitch class within the span of allowed ones). A shape's pitches
+ *   depend on its bass, so only the grammar can judge them against a key;
  * - the events of one step come in rising order of their bass, and no pitch starts twice on
  *   one step (as the encoder writes them);
  * - the piece may end between events (`canEnd`), not between a note and its duration.
@@ -21,13 +23,7 @@ import { parseShapeToken } from './chord_shapes.ts';
 /** The piano's keys, the default range. */
 export const NOTES_DEFAULT_RANGE = { low: 21, high: 108 } as const;
 
-/** Grammar options the notes codec also understands. */
-export interface NotesGrammarOptions extends GrammarOptions {
-  /** Pitch classes (0 = C) every note must be in, e.g. a key's scale; all when absent. */
-  pitchClasses?: readonly number[];
-}
-
-const KIND_OTHER = 0;
+/** 0: any other token (never allowed). */
 const KIND_NOTE = 1;
 const KIND_SHAPE = 2;
 const KIND_DURATION = 3;
@@ -71,28 +67,44 @@ function tokenTable(vocabulary: Vocabulary): TokenTable {
   return table;
 }
 
-interface Limits {
-  low: number;
-  high: number;
-  /** allowedClass[pc] = 1 for a pitch class notes may sound in. */
-  allowedClass: Uint8Array;
-}
-
-function limitsOf(options: NotesGrammarOptions): Limits {
+/** allowed[p] = 1 for a pitch notes may sound at (see the module comment). */
+function allowedPitches(table: TokenTable, options: GrammarOptions): Uint8Array {
   const low = options.pitchRange?.low ?? NOTES_DEFAULT_RANGE.low;
   const high = options.pitchRange?.high ?? NOTES_DEFAULT_RANGE.high;
   if (!(Number.isInteger(low) && Number.isInteger(high) && low >= 0 && high <= 127 && low <= high))
-    throw new GrammarError(`Pitch range ${low}..${high} must be whole MIDI notes with 0 <= low <= high <= 127`);
-  const allowedClass = new Uint8Array(12).fill(options.pitchClasses ? 0 : 1);
-  for (const pc of options.pitchClasses ?? []) allowedClass[((pc % 12) + 12) % 12] = 1;
-  if (!allowedClass.includes(1)) throw new GrammarError('pitchClasses must name at least one pitch class');
-  return { low, high, allowedClass };
+    throw new GrammarError(
+      `Pitch range ${low}..${high} must be whole MIDI notes with 0 <= low <= high <= 127`,
+    );
+  const allowed = new Uint8Array(128);
+  for (let p = low; p <= high; p++) allowed[p] = 1;
+  const mask = options.allowedTokens;
+  if (!mask) return allowed;
+  const noteId = new Int32Array(128).fill(-1);
+  table.kind.forEach((kind, id) => {
+    if (kind === KIND_NOTE) noteId[table.value[id]] = id;
+  });
+  // For pitches the vocabulary has no N_ for: their pitch class and the span the allowed N_ cover.
+  const classAllowed = new Uint8Array(12);
+  let lowest = 128;
+  let highest = -1;
+  for (let p = 0; p < 128; p++) {
+    if (noteId[p] < 0 || mask[noteId[p]] === 0) continue;
+    classAllowed[p % 12] = 1;
+    lowest = Math.min(lowest, p);
+    highest = Math.max(highest, p);
+  }
+  for (let p = low; p <= high; p++) {
+    if (noteId[p] >= 0) allowed[p] = mask[noteId[p]] === 0 ? 0 : 1;
+    else allowed[p] = classAllowed[p % 12] === 1 && p >= lowest && p <= highest ? 1 : 0;
+  }
+  return allowed;
 }
 
 class NotesState implements GrammarState {
   constructor(
     private readonly table: TokenTable,
-    private readonly limits: Limits,
+    /** allowed[p] = 1 for a pitch notes may sound at. */
+    private readonly allowed: Uint8Array,
     private readonly secondsPerStep: number,
     /** Pitches started on the current step. */
     private readonly startedNow: Uint8Array = new Uint8Array(128),
@@ -105,7 +117,7 @@ class NotesState implements GrammarState {
   clone(): NotesState {
     return new NotesState(
       this.table,
-      this.limits,
+      this.allowed,
       this.secondsPerStep,
       Uint8Array.from(this.startedNow),
       this.step,
@@ -115,8 +127,7 @@ class NotesState implements GrammarState {
   }
 
   private pitchOk(pitch: number): boolean {
-    const { low, high, allowedClass } = this.limits;
-    return pitch >= low && pitch <= high && allowedClass[pitch % 12] === 1 && this.startedNow[pitch] === 0;
+    return pitch <= 127 && this.allowed[pitch] === 1 && this.startedNow[pitch] === 0;
   }
 
   private allows(id: number): boolean {
@@ -199,8 +210,8 @@ export class NotesGrammar implements TokenGrammar {
     this.table = tokenTable(vocabulary);
   }
 
-  start(prefix: readonly number[], options: NotesGrammarOptions = {}): GrammarState {
-    const state = new NotesState(this.table, limitsOf(options), this.timing.secondsPerStep);
+  start(prefix: readonly number[], options: GrammarOptions = {}): GrammarState {
+    const state = new NotesState(this.table, allowedPitches(this.table, options), this.timing.secondsPerStep);
     for (const id of prefix) {
       if (!(Number.isInteger(id) && id >= 0 && id < this.table.kind.length))
         throw new GrammarError(`Prompt token id ${id} is outside the vocabulary`);

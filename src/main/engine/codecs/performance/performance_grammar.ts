@@ -30,7 +30,7 @@ export const DEFAULT_MAX_POLYPHONY = 16;
 /** Default longest note, in seconds. */
 export const DEFAULT_MAX_NOTE_SECONDS = 10;
 
-const KIND_NONE = 0;
+/** 0: not a performance event (never allowed). */
 const KIND_ON = 1;
 const KIND_OFF = 2;
 const KIND_SHIFT = 3;
@@ -91,7 +91,9 @@ function limitsOf(options: GrammarOptions): Limits {
   const low = options.pitchRange?.low ?? PIANO_RANGE.low;
   const high = options.pitchRange?.high ?? PIANO_RANGE.high;
   if (!(Number.isInteger(low) && Number.isInteger(high) && low >= 0 && high <= 127 && low <= high))
-    throw new GrammarError(`Pitch range ${low}..${high} must be whole MIDI notes with 0 <= low <= high <= 127`);
+    throw new GrammarError(
+      `Pitch range ${low}..${high} must be whole MIDI notes with 0 <= low <= high <= 127`,
+    );
   const maxPolyphony = options.maxPolyphony ?? DEFAULT_MAX_POLYPHONY;
   if (!(Number.isInteger(maxPolyphony) && maxPolyphony >= 1))
     throw new GrammarError(`maxPolyphony must be a whole number >= 1, got ${maxPolyphony}`);
@@ -138,7 +140,8 @@ class PerformanceState implements ClosableGrammarState {
   private oldestAge(): number {
     if (this.sounding === 0) return 0;
     let oldest = this.step;
-    for (let p = 0; p < 128; p++) if (this.startOf[p] >= 0 && this.startOf[p] < oldest) oldest = this.startOf[p];
+    for (let p = 0; p < 128; p++)
+      if (this.startOf[p] >= 0 && this.startOf[p] < oldest) oldest = this.startOf[p];
     return this.step - oldest;
   }
 

@@ -15,6 +15,7 @@ import {
   type TrainResult,
 } from '../../train/index.ts';
 import { epochWeightsFromCheckpoint, hasCheckpoint, readRunHistory } from '../studio/epoch_weights.ts';
+import { ForegroundActivity } from '../studio/foreground.ts';
 import { wireSequence } from '../studio/wire_music.ts';
 import type { EngineContext, EngineHandlers } from '../context.ts';
 import { architectureOf } from '../studio/architecture.ts';
@@ -59,11 +60,16 @@ interface JobIds {
 export function trainingHandlers(
   context: EngineContext,
   launch: TrainingLauncher = startTrainingProcess,
+  foreground: ForegroundActivity = new ForegroundActivity(),
 ): Pick<
   EngineHandlers,
   'training.estimate' | 'training.start' | 'training.continue' | 'training.control'
 > {
   const jobs = new Map<string, TrainingJob>();
+  // While a generation runs, every training job trains on one core.
+  foreground.onChange((busy) => {
+    for (const job of jobs.values()) job.handle.yieldCores?.(busy);
+  });
 
   function send(job: TrainingJob, force: boolean): void {
     const now = performance.now();
@@ -88,6 +94,7 @@ export function trainingHandlers(
       throw error;
     }
     jobs.set(ids.jobId, job);
+    if (foreground.busy) job.handle.yieldCores?.(true);
     // `jobs.cancel` (or the host going away) stops the run like the Stop button.
     signal.addEventListener('abort', () => job.handle.stop(), { once: true });
     void job.handle.done

@@ -21,5 +21,6 @@ export function stepsPerEpochFor(
   given?: number,
 ): number {
   if (given !== undefined) return given;
-  return Math.max(1, Math.floor(trainTokens / (batchSize * seqLength)));
+  // As the trainer counts them (session.ts): the last, partial batch makes a step too.
+  return Math.max(1, Math.ceil(trainTokens / (batchSize * seqLength)));
 }

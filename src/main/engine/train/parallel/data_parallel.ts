@@ -21,6 +21,15 @@ import type { FromGradWorker, ToGradWorker } from './protocol.ts';
 
 const WORKER_ENTRY = new URL('./grad_worker.ts', import.meta.url);
 
+/**
+ * How the trainer picks between one and two threads when both are allowed: the two give the
+ * same sums, so it may switch at any step. It times a few steps of each, keeps the faster, and
+ * tries the other again now and then, since a busy machine (other programs on the second
+ * core) can make two threads slower than one.
+ */
+const PROBE_STEPS = 2;
+const REPROBE_EVERY = 40;
+
 /** Rows each thread computed so far (tests check both worked). */
 export interface ParallelCounters {
   coordinatorRows: number;
@@ -39,11 +48,18 @@ export class DataParallelTrainer {
   private pending: ((message: FromGradWorker) => void) | null = null;
   private weightsStale = true;
   private paused = false;
+  /** Choose the thread count by timing (see PROBE_STEPS); false: always two when possible. */
+  private readonly adaptive: boolean;
+  private stepsDone = 0;
+  private readonly seconds = { solo: [] as number[], duo: [] as number[] };
+  private preferSolo = false;
 
   private constructor(
     private readonly model: TokenModel,
     private readonly onLog: (message: string) => void,
+    adaptive: boolean,
   ) {
+    this.adaptive = adaptive;
     this.layout = flatLayout(model.config);
     const bytes = this.layout.total * Float32Array.BYTES_PER_ELEMENT;
     this.sharedWeights = flatViews(this.layout, new Float32Array(new SharedArrayBuffer(bytes)));
@@ -56,16 +72,54 @@ export class DataParallelTrainer {
    */
   static async start(
     model: TokenModel,
-    options: { threads: number; backend: BackendName; onLog?: (message: string) => void },
+    options: {
+      threads: number;
+      backend: BackendName;
+      onLog?: (message: string) => void;
+      /** Time one and two threads and use the faster (default true). */
+      adaptive?: boolean;
+    },
   ): Promise<DataParallelTrainer> {
-    const trainer = new DataParallelTrainer(model, options.onLog ?? (() => undefined));
+    const trainer = new DataParallelTrainer(model, options.onLog ?? (() => undefined), options.adaptive ?? true);
     if (options.threads >= 2) await trainer.startWorker(options.backend);
     return trainer;
   }
 
-  /** Threads the next step will use. */
+  /** Threads training may use now (2 with a live, unpaused worker). */
   get threads(): number {
     return this.worker && !this.paused ? 2 : 1;
+  }
+
+  /** Whether the next step uses the worker: not paused, and (adaptive) the faster choice or a probe. */
+  private useWorker(): boolean {
+    if (!this.worker || this.paused) return false;
+    if (!this.adaptive) return true;
+    const n = this.stepsDone;
+    // Step 0 warms up; then PROBE_STEPS on two threads, PROBE_STEPS on one.
+    if (n <= PROBE_STEPS) return true;
+    if (n <= 2 * PROBE_STEPS) return false;
+    const sinceProbe = n % REPROBE_EVERY;
+    if (sinceProbe < PROBE_STEPS) return this.preferSolo;
+    return !this.preferSolo;
+  }
+
+  /** Records a step's wall time and settles which choice is faster. */
+  private recordTime(duo: boolean, seconds: number): void {
+    const n = this.stepsDone++;
+    if (!this.adaptive || n === 0) return;
+    const list = duo ? this.seconds.duo : this.seconds.solo;
+    list.push(seconds);
+    if (list.length > 2 * PROBE_STEPS) list.shift();
+    if (this.seconds.duo.length === 0 || this.seconds.solo.length === 0) return;
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const preferSolo = median(this.seconds.solo) < median(this.seconds.duo);
+    if (preferSolo !== this.preferSolo && n > 2 * PROBE_STEPS)
+      this.onLog(
+        preferSolo
+          ? 'Training on one core: the second core is busy (two threads were slower)'
+          : 'Training on both cores again',
+      );
+    this.preferSolo = preferSolo;
   }
 
   /** Pauses or resumes the worker between steps (the training thread goes on alone meanwhile). */
@@ -146,7 +200,9 @@ export class DataParallelTrainer {
     const otherInputs = inputs.slice(cut);
     const otherTargets = targets.slice(cut);
     let answer: Promise<FromGradWorker> | null = null;
-    if (this.worker && !this.paused) {
+    const started = performance.now();
+    const duo = this.useWorker();
+    if (duo) {
       if (this.weightsStale) this.publishWeights();
       answer = this.ask({
         type: 'step',
@@ -191,6 +247,7 @@ export class DataParallelTrainer {
     const loss = a * own.loss + b * otherLoss;
     this.model.applyGradients(grads, loss, options);
     this.weightsStale = true;
+    this.recordTime(duo && reply?.type === 'done', (performance.now() - started) / 1000);
     return loss;
   }
 

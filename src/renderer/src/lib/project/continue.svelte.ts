@@ -222,8 +222,27 @@ export class ContinueModel {
     run.message = finished.message;
     run.seconds = finished.seconds;
     if (finished.seed) run.engineSeed = finished.seed;
-    this.fill(run, finished.seed);
+    if (finished.variations.length === 0 && [...this.latest.values()].every((notes) => notes.length === 0)) {
+      this.withdraw(run);
+    } else {
+      this.fill(run, finished.seed);
+    }
     this.produced = undefined;
+  }
+
+  /** Nothing came (the generation failed or was cancelled at once): its empty takes and record go. */
+  private withdraw(run: ContinueRun): void {
+    if (this.produced && this.session.project === this.produced) {
+      this.session.undo();
+      return;
+    }
+    const tracks = this.session.project.tracks;
+    const edits: Edit[] = run.takeIds
+      .filter((id) => tracks.some((t) => t.id === id))
+      .map((trackId): Edit => ({ type: 'deleteTrack', trackId }));
+    if (this.session.project.history.some((record) => record.id === run.generationId))
+      edits.push({ type: 'removeGeneration', generationId: run.generationId });
+    if (edits.length) this.session.apply({ type: 'batch', label: `${this.label}: nothing generated`, edits });
   }
 
   /** Puts the latest notes of every variation into its take. */

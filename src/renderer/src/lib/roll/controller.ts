@@ -500,12 +500,12 @@ export class RollController implements GestureContext {
     this.onView?.(view);
   }
 
-  /** Two bars per 400 px, centred on the notes (or on middle C). */
+  /** About four bars across, from the first note, centred on the notes (or on middle C). */
   #initialPlacement(): void {
     if (this.#view.width <= 0) return;
     const tracks = this.track?.notes.length ? [this.track] : this.session.project.tracks;
     const extent = noteExtent(tracks.flatMap((t) => t.notes));
-    const pxPerTick = Math.max(0.02, Math.min(0.25, this.#view.width / (PPQ * 4 * 8)));
+    const pxPerTick = Math.max(0.02, Math.min(0.25, this.#view.width / (PPQ * 4 * 4.5)));
     const start = extent ? Math.max(0, extent.start - PPQ) : 0;
     const low = extent ? extent.low : 55;
     const high = extent ? Math.min(extent.high, extent.low + 30) : 74;
