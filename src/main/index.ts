@@ -10,6 +10,7 @@ import {
   saveProjectDialog,
 } from './app/dialog.ts';
 import { serveDragOut } from './app/drag_out.ts';
+import { guardUnsavedClose } from './app/unsaved_guard.ts';
 import { utilityLauncher } from './app/engine_launcher.ts';
 import { sendEvent, serveIpc } from './app/ipc.ts';
 import { startStudioCore, type StudioCore } from './app/studio_core.ts';
@@ -63,6 +64,7 @@ app.enableSandbox();
 app.on('web-contents-created', (_event, contents) => {
   // Every web contents (the window, and anything created later) is locked to the app.
   lockNavigation(contents, isAppUrl);
+  guardUnsavedClose(contents);
 });
 
 /** `--data-dir DIR` on the command line, if given. */

@@ -142,6 +142,8 @@ test('continue from the playhead with a trained model: takes after the playhead,
   await expect(settings.getByLabel('Model')).toHaveValue(/.+/);
   await settings.getByLabel('Length').fill('4bars');
   await settings.getByLabel('Takes').fill('2');
+  // Zoom to fit, so the shot shows the shaded seed, the playhead and what follows.
+  await page.getByRole('button', { name: 'Zoom to fit' }).click();
   await page.screenshot({ path: testInfo.outputPath('before-continue.png') });
   await settings.getByRole('button', { name: 'Continue from here' }).click();
 
@@ -215,5 +217,25 @@ test('continue from the playhead with a trained model: takes after the playhead,
   expect(again.tracks.filter((t) => t.kind === 'take')).toHaveLength(2);
   expect(again.tracks.some((t) => t.id === takes[1].id)).toBe(true);
   expect(again.history).toHaveLength(2);
+  await page.getByRole('button', { name: 'Zoom to fit' }).click();
+  await page.screenshot({ path: testInfo.outputPath('second-continue.png') });
+
+  // Saved, then reloaded and opened again: the takes, the accepted notes and the history are there.
+  const menu = page.getByRole('navigation', { name: 'Project' });
+  await menu.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByTestId('save-as-name').fill('Continued jig');
+  await page.getByRole('dialog', { name: 'Save project as' }).getByRole('button', { name: 'Save' }).click();
+  await expect(menu.getByText(/Saved .*Continued jig/)).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
+  await menu.getByText('Open', { exact: true }).click();
+  await menu.getByTestId('recent-project').filter({ hasText: 'Continued jig' }).first().click();
+  await expect.poll(async () => (await project(page)).tracks.length).toBe(again.tracks.length);
+  const reopened = await project(page);
+  expect(reopened.tracks.map((t) => [t.id, t.kind, t.notes.length])).toEqual(
+    again.tracks.map((t) => [t.id, t.kind, t.notes.length]),
+  );
+  expect(reopened.history).toEqual(again.history);
+  expect(reopened.tracks.find((t) => t.id === own[0].id)?.notes.length).toBe(96 + firstNotes);
   expect(errors).toEqual([]);
 });

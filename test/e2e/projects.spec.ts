@@ -172,6 +172,62 @@ test.describe('projects as files', () => {
     await page.screenshot({ path: test.info().outputPath('refused.png') });
   });
 
+  test('unsaved changes are asked about; Ctrl+S saves; a dropped file and the drag-out gesture work', async ({
+    page,
+  }) => {
+    await openCompose(page, url);
+    await page.getByTestId('import-file-input').setInputFiles(SMALL);
+    await expect(message(page)).toHaveText(/Imported 1 track/, { timeout: 30_000 });
+    const edited = await project(page);
+
+    // New with unsaved changes asks first; Cancel keeps everything.
+    await menu(page).getByRole('button', { name: 'New' }).click();
+    const unsaved = page.getByTestId('unsaved-dialog');
+    await expect(unsaved).toBeVisible();
+    await expect(unsaved).toContainText('Save changes to “Untitled”?');
+    await unsaved.getByRole('button', { name: 'Cancel' }).click();
+    expect((await project(page)).id).toBe(edited.id);
+
+    // Ctrl+S on a project never saved asks for a name.
+    await page.keyboard.press('Control+s');
+    await page.getByTestId('save-as-name').fill('ctrl-s-e2e');
+    await page.keyboard.press('Enter');
+    await expect(message(page)).toHaveText(/Saved .*ctrl-s-e2e\.continuo/);
+    const saved = JSON.parse(
+      readFileSync(path.join(dataDir, 'projects', 'ctrl-s-e2e.continuo'), 'utf8'),
+    ) as Project;
+    expect(noteRows(saved)).toEqual(noteRows(edited));
+
+    // Saved: New replaces it without asking.
+    await menu(page).getByRole('button', { name: 'New' }).click();
+    await expect(unsaved).toBeHidden();
+    await expect.poll(async () => (await project(page)).id).not.toBe(edited.id);
+
+    // A .continuo dropped onto the window opens.
+    const bytes = readFileSync(path.join(dataDir, 'projects', 'ctrl-s-e2e.continuo')).toString('base64');
+    // (A string: this file is type-checked without the DOM library.)
+    await page.evaluate(`(() => {
+      const data = ${JSON.stringify(bytes)};
+      const file = new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'dropped.continuo');
+      const transfer = new DataTransfer();
+      transfer.items.add(file);
+      for (const type of ['dragover', 'drop'])
+        window.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    })()`);
+    await expect(message(page)).toHaveText(/Opened dropped\.continuo/);
+    expect(noteRows(await project(page))).toEqual(noteRows(edited));
+
+    // Dragging the track out of the window downloads it as MIDI in the browser.
+    const downloading = page.waitForEvent('download');
+    await menu(page)
+      .getByRole('button', { name: /\.mid/ })
+      .dragTo(page.getByRole('heading', { name: 'Compose' }));
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/\.mid$/);
+    const midi = new Midi(readFileSync(await download.path()));
+    expect(midi.tracks.flatMap((t) => t.notes)).toHaveLength(edited.tracks[0].notes.length);
+  });
+
   test('autosaved edits are recovered after the host is killed with SIGKILL', async ({ browser }) => {
     const folder = mkdtempSync(path.join(tmpdir(), 'continuo-e2e-crash-'));
     let host = await startTestHost(folder);

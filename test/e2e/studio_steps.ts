@@ -1,7 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
 /** The studio's sections, as named in its sidebar. */
-export type SectionName = 'Library' | 'Train' | 'Generate';
+export type SectionName = 'Compose' | 'Library' | 'Train' | 'Generate';
 
 /** Opens a section from the sidebar and waits for its heading. */
 export async function section(page: Page, name: SectionName): Promise<void> {
@@ -29,6 +29,8 @@ export async function openStudio(page: Page, url: string): Promise<void> {
 
 /** Imports a file or folder from the Library as a named ABC dataset and waits until it is in. */
 export async function importAbcDataset(page: Page, path: string, name: string): Promise<void> {
+  // The studio opens on Compose; importing happens in the Library.
+  await section(page, 'Library');
   await page.getByLabel('Files or folders to import').fill(path);
   await page.getByLabel('Codec').selectOption('abc');
   await page.getByRole('textbox', { name: /^Name/ }).fill(name);

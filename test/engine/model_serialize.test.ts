@@ -74,9 +74,9 @@ describe('model folders (model.json + weights.bin + meta.json)', () => {
     await expect(readModelFolder(folder)).rejects.toThrow(/model\.json: cannot read model/);
     await expect(readModelFolder(path.join(dir, 'missing'))).rejects.toThrow(/cannot read model/);
     const json = JSON.parse(await readFile(path.join(dir, 'm3', 'model.json'), 'utf8')) as {
-      formatVersion: number;
+      userDefinedMetadata: { continuo: { formatVersion: number } };
     };
-    json.formatVersion = 99;
+    json.userDefinedMetadata.continuo.formatVersion = 99;
     await writeFile(path.join(folder, 'model.json'), JSON.stringify(json));
     await expect(readModelFolder(folder)).rejects.toThrow(/newer than this Continuo supports/);
   });

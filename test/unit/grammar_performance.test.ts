@@ -33,7 +33,7 @@ function randomRun(state: ClosableGrammarState, events: number, seed: string): s
     tokens.push(vocabulary.tokens[id]);
   };
   for (let i = 0; i < events; i++) draw((m) => state.restrict(m));
-  while (!state.canEnd()) draw((m) => state.restrictToEnd(m));
+  while (!state.canEnd()) draw((m) => state.restrictToFinish(m));
   return tokens;
 }
 
@@ -115,7 +115,8 @@ describe('performance grammar', () => {
       { maxNoteSeconds: 2 },
     );
     expect(state.canEnd()).toBe(false);
-    expect(state.progress()).toEqual({ seconds: 2.5 });
+    // Progress counts from the end of the prompt.
+    expect(state.progress()).toEqual({ seconds: 0 });
     const mask = new Uint8Array(vocabulary.size).fill(1);
     state.restrict(mask);
     const allowed = [...mask.keys()].filter((id) => mask[id] === 1).map((id) => vocabulary.tokens[id]);
@@ -142,5 +143,36 @@ describe('performance grammar', () => {
     expect(copy.canEnd()).toBe(true);
     expect(state.canEnd()).toBe(false);
     expect(state.progress()).toEqual({ seconds: 0 });
+  });
+});
+
+describe('performance grammar with constraints', () => {
+  it('only writes a VELOCITY when an allowed NOTE_ON can follow', () => {
+    // Only C major pitches 60..72 may start: the rest of the ONs are removed by the constraints.
+    const allowedTokens = new Uint8Array(vocabulary.size).fill(1);
+    for (let p = 0; p < 128; p++)
+      if (p < 60 || p > 72 || ![0, 2, 4, 5, 7, 9, 11].includes(p % 12))
+        allowedTokens[vocabulary.idOf(`ON_${p}`) as number] = 0;
+    const state = grammar.start([], { allowedTokens, maxPolyphony: 8 });
+    const rng = new Rng('constrained');
+    const sampler = new TokenSampler();
+    const logits = new Float32Array(vocabulary.size);
+    const mask = new Uint8Array(vocabulary.size);
+    const tokens: string[] = [];
+    for (let i = 0; i < 3000 || !state.canEnd(); i++) {
+      for (let j = 0; j < logits.length; j++) logits[j] = rng.normal() * 3;
+      mask.set(allowedTokens);
+      if (i < 3000) state.restrict(mask);
+      else state.restrictToFinish(mask);
+      const id = sampler.sample(logits, { temperature: 1, mask, onEmptyMask: 'throw' }, rng);
+      state.push(id);
+      tokens.push(vocabulary.tokens[id]);
+    }
+    const { notes, problems } = play(tokens);
+    expect(problems).toEqual([]);
+    expect(notes.length).toBeGreaterThan(100);
+    expect(
+      notes.every((n) => n.pitch >= 60 && n.pitch <= 72 && [0, 2, 4, 5, 7, 9, 11].includes(n.pitch % 12)),
+    ).toBe(true);
   });
 });

@@ -25,6 +25,7 @@ interface DatasetOptions {
   cache: boolean;
   cacheDir?: string;
   splitCsv?: string;
+  exportTokens?: string;
 }
 
 /** The machine-readable result of `continuo dataset --json`: one object on stdout. */
@@ -58,6 +59,10 @@ export function datasetCommand(): Command {
     )
     .option('--no-cache', 'parse every file, do not read or write the token cache')
     .option('--split-csv <file>', 'MAESTRO metadata CSV whose split column decides train/validation/test')
+    .option(
+      '--export-tokens <dir>',
+      'also write the training token streams as NumPy .npy shards (+ vocabulary.json, manifest.json) into <dir>',
+    )
     .action(async (paths: string[], options: DatasetOptions, command: Command) => {
       if (options.splitCsv && !existsSync(options.splitCsv)) {
         command.error(`error: --split-csv file not found: ${options.splitCsv}`, { exitCode: 2 });
@@ -85,6 +90,14 @@ export function datasetCommand(): Command {
       }
       const json = toJson(dataset);
       process.stdout.write(options.json ? `${JSON.stringify(json)}\n` : humanReport(json));
+      if (options.exportTokens && dataset.items.length > 0) {
+        const { exportTokenShards } = await import('../../main/engine/train/export_tokens.ts');
+        const manifest = await exportTokenShards(dataset, options.exportTokens);
+        process.stderr.write(
+          `Token shards: ${manifest.train.length} train and ${manifest.validation.length} validation file(s), ` +
+            `vocabulary ${manifest.vocabSize}, in ${options.exportTokens}\n`,
+        );
+      }
       process.exitCode = dataset.items.length > 0 ? 0 : 1;
     });
 }

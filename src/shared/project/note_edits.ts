@@ -26,13 +26,14 @@ function mergeSorted(a: readonly ProjectNote[], b: readonly ProjectNote[]): Proj
 
 /** The track's notes with these ids, in the order asked; unknown or repeated ids are refused. */
 export function pickNotes(track: Track, ids: readonly NoteId[]): ProjectNote[] {
-  const byId = new Map(track.notes.map((n) => [n.id, n]));
-  const seen = new Set<NoteId>();
+  const wanted = new Set(ids);
+  if (wanted.size !== ids.length) throw new EditError('A note is named twice');
+  // One scan with a small set beats building a map of every note of a big track.
+  const found = new Map<NoteId, ProjectNote>();
+  for (const note of track.notes) if (wanted.has(note.id)) found.set(note.id, note);
   return ids.map((id) => {
-    const note = byId.get(id);
+    const note = found.get(id);
     if (!note) throw new EditError(`Track "${track.name}" has no note with id ${id}`);
-    if (seen.has(id)) throw new EditError(`Note ${id} is named twice`);
-    seen.add(id);
     return note;
   });
 }
@@ -66,17 +67,26 @@ export function deleteNotes(track: Track, noteIds: readonly NoteId[]): NoteEditR
   };
 }
 
+/** Replaces `old` notes (picked from the track) by `updated` (same ids), keeping the order. */
+function replaceNotes(
+  track: Track,
+  old: readonly ProjectNote[],
+  updated: readonly ProjectNote[],
+): NoteEditResult {
+  const copies = updated.map((n) => ({ ...checkNote(n) })).sort(compareProjectNotes);
+  return {
+    notes: mergeSorted(without(track.notes, new Set(old.map((n) => n.id))), copies),
+    inverse: { type: 'updateNotes', trackId: track.id, notes: old.map((n) => ({ ...n })) },
+  };
+}
+
 /** Replaces notes by id; the inverse puts the old values back. */
 export function updateNotes(track: Track, notes: readonly ProjectNote[]): NoteEditResult {
   const old = pickNotes(
     track,
     notes.map((n) => n.id),
   );
-  const updated = notes.map((n) => ({ ...checkNote(n) })).sort(compareProjectNotes);
-  return {
-    notes: mergeSorted(without(track.notes, new Set(notes.map((n) => n.id))), updated),
-    inverse: { type: 'updateNotes', trackId: track.id, notes: old.map((n) => ({ ...n })) },
-  };
+  return replaceNotes(track, old, notes);
 }
 
 /** Changes each named note with `change` (a copy), as one `updateNotes`. */
@@ -85,7 +95,8 @@ export function changeNotes(
   noteIds: readonly NoteId[],
   change: (note: ProjectNote) => ProjectNote,
 ): NoteEditResult {
-  return updateNotes(track, pickNotes(track, noteIds).map(change));
+  const old = pickNotes(track, noteIds);
+  return replaceNotes(track, old, old.map(change));
 }
 
 export function moveNotes(track: Track, noteIds: readonly NoteId[], deltaTicks: Ticks, deltaPitch: number) {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { strToU8, strFromU8, unzipSync, zipSync, type UnzipFileFilter } from 'fflate';
 import { parseModelMeta, type ModelMeta } from '../../engine/model/meta.ts';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from '../../engine/model/serialize.ts';
+import { parseModelJson, type WeightSpec } from '../../engine/model/serialize.ts';
 
 /**
  * One-file models: a zip named `<name>.continuo-model` holding a model folder's model.json,
@@ -135,30 +135,21 @@ function parseJson(bytes: Uint8Array, name: string): unknown {
  * weight manifest covers weights.bin exactly, and meta.json passes `parseModelMeta`. Returns the meta.
  */
 export function checkModelFiles(files: ModelFiles): ModelMeta {
-  const model = parseJson(files['model.json'], 'model.json');
-  if (!isObject(model) || model.format !== MODEL_FORMAT)
-    throw new ModelArchiveError('invalid_model', 'model.json does not describe a Continuo model');
-  if (typeof model.formatVersion !== 'number' || model.formatVersion > MODEL_FORMAT_VERSION)
+  let specs: WeightSpec[];
+  try {
+    // Either model.json layout (the Layers format, or the first Continuo one).
+    specs = parseModelJson(parseJson(files['model.json'], 'model.json')).specs;
+  } catch (error) {
+    if (error instanceof ModelArchiveError) throw error;
     throw new ModelArchiveError(
       'invalid_model',
-      `model.json has format version ${String(model.formatVersion)}; this Continuo reads up to ${MODEL_FORMAT_VERSION}`,
+      `model.json does not describe a Continuo model (${(error as Error).message})`,
     );
-  if (!Array.isArray(model.weights) || model.weights.length === 0)
-    throw new ModelArchiveError('invalid_model', 'model.json has no weight manifest');
-  let end = 0;
-  for (const spec of model.weights as unknown[]) {
-    const shape = isObject(spec) ? spec.shape : undefined;
-    const offset = isObject(spec) ? spec.offset : undefined;
-    if (
-      !Array.isArray(shape) ||
-      !shape.every((n) => Number.isInteger(n) && (n as number) >= 0) ||
-      !Number.isInteger(offset) ||
-      (offset as number) < 0
-    )
-      throw new ModelArchiveError('invalid_model', 'model.json has a malformed weight entry');
-    const bytes = (shape as number[]).reduce((a, b) => a * b, 1) * 4;
-    end = Math.max(end, (offset as number) + bytes);
   }
+  const end = specs.reduce(
+    (most, spec) => Math.max(most, spec.offset + spec.shape.reduce((a, b) => a * b, 1) * 4),
+    0,
+  );
   const size = files['weights.bin'].length;
   if (size !== end)
     throw new ModelArchiveError(

@@ -134,10 +134,11 @@ export interface Codec {
   /** The prompt without a seed: a neutral primer, or a start token and header slots. */
   unseededPrompt(vocabulary: Vocabulary, choices: PromptChoices): UnseededPrompt;
   /**
-   * The tokens a continuation needs in front of it to decode alone, given the prefix it
-   * followed (ABC: the header in force); empty when tokens decode without context.
+   * A continuation as tokens that decode on their own, given the prefix it followed (ABC: the
+   * header in force in front, and repeat marks that only the prefix could resolve made plain);
+   * the tokens themselves when they need no context.
    */
-  contextOf(prefix: readonly Token[]): Token[];
+  continuationAlone(prefix: readonly Token[], continuation: readonly Token[]): Token[];
   /**
    * Seed tokens for notes (e.g. a range of the piano roll), for codecs whose `seedKind` is
    * not 'notes': written the way the codec writes music, each token the vocabulary lacks

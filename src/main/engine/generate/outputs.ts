@@ -36,11 +36,10 @@ export function decodeTokens(codec: Codec, tokens: readonly Token[]): DecodedPar
 
 /** Decodes one variation (see DecodedVariation). */
 export function decodeVariation(codec: Codec, variation: VariationTokens): DecodedVariation {
-  const head = codec.contextOf(variation.prefix);
   return {
     variation: variation.variation,
     full: decodeTokens(codec, [...variation.prefix, ...variation.tokens]),
-    continuation: decodeTokens(codec, [...head, ...variation.tokens]),
+    continuation: decodeTokens(codec, codec.continuationAlone(variation.prefix, variation.tokens)),
   };
 }
 

@@ -1,62 +1,25 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFolderAtomic } from '../storage/atomic.ts';
+import { writeFolderAtomic, writeJsonAtomic } from '../storage/atomic.ts';
+import { layersModelJson, parseModelJson } from './layers_format.ts';
 import type { TokenModelConfig, WeightData } from './token_model.ts';
 import { TokenModel, weightNamesFor, weightShapesFor } from './token_model.ts';
 
 /**
- * Model folders: `model.json` (format, architecture, weight manifest), `weights.bin`
- * (little-endian float32, weights back to back in manifest order) and `meta.json` (the
- * caller's: vocabulary, codec, training history...). The model is not a tfjs-layers model,
- * so the layout is our own; it loads without any TensorFlow.js backend (the generation
- * stepper needs none) and without tfjs-node.
+ * Model folders: `model.json` (a standard TensorFlow.js Layers model: topology and weight
+ * manifest, see layers_format.ts), `weights.bin` (little-endian float32, weights back to back
+ * in manifest order) and `meta.json` (the caller's: vocabulary, codec, training history...).
+ * They load without any TensorFlow.js backend (the generation stepper needs none), and with
+ * `tf.loadLayersModel` elsewhere.
  */
 
-/** `format` value in model.json. */
-export const MODEL_FORMAT = 'continuo-lstm-token-model';
-/** Current `formatVersion`; loaders refuse newer ones. */
-export const MODEL_FORMAT_VERSION = 1;
-
-/** One weight in model.json's manifest. */
-export interface WeightSpec {
-  name: string;
-  shape: number[];
-  dtype: 'float32';
-  /** Byte offset in weights.bin. */
-  offset: number;
-}
-
-/** The contents of model.json. */
-export interface ModelJson {
-  format: typeof MODEL_FORMAT;
-  formatVersion: number;
-  config: TokenModelConfig;
-  weightsFile: 'weights.bin';
-  weights: WeightSpec[];
-}
+export { MODEL_FORMAT_VERSION, parseModelJson, type WeightSpec } from './layers_format.ts';
 
 /** What `readModelFolder` returns: everything as plain data. */
 export interface ModelFolder<Meta = unknown> {
   config: TokenModelConfig;
   weights: Record<string, WeightData>;
   meta: Meta;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function parseConfig(v: unknown, where: string): TokenModelConfig {
-  if (!isObject(v)) throw new Error(`${where}: "config" is missing`);
-  const { vocabSize, layers, dropout } = v;
-  if (
-    typeof vocabSize !== 'number' ||
-    !Array.isArray(layers) ||
-    !layers.every((u) => typeof u === 'number')
-  ) {
-    throw new Error(`${where}: "config" needs vocabSize (number) and layers (number[])`);
-  }
-  return { vocabSize, layers: layers as number[], dropout: typeof dropout === 'number' ? dropout : 0 };
 }
 
 /**
@@ -70,25 +33,19 @@ export async function saveModelFolder(
   meta: unknown,
 ): Promise<void> {
   const shapes = weightShapesFor(config);
-  const specs: WeightSpec[] = [];
   let bytes = 0;
+  const offsets: Record<string, number> = {};
   for (const name of weightNamesFor(config)) {
     const w = weights[name];
     if (!w || w.shape.join('x') !== shapes[name].join('x'))
       throw new Error(`Cannot save: weight ${name} is missing or misshapen`);
-    specs.push({ name, shape: [...w.shape], dtype: 'float32', offset: bytes });
+    offsets[name] = bytes;
     bytes += w.data.length * 4;
   }
   const bin = new Uint8Array(bytes);
   const view = new Float32Array(bin.buffer);
-  for (const spec of specs) view.set(weights[spec.name].data, spec.offset / 4);
-  const modelJson: ModelJson = {
-    format: MODEL_FORMAT,
-    formatVersion: MODEL_FORMAT_VERSION,
-    config: { vocabSize: config.vocabSize, layers: [...config.layers], dropout: config.dropout },
-    weightsFile: 'weights.bin',
-    weights: specs,
-  };
+  for (const [name, offset] of Object.entries(offsets)) view.set(weights[name].data, offset / 4);
+  const modelJson = layersModelJson(config, 'Continuo');
   await writeFolderAtomic(dir, async (tmp) => {
     await writeFile(path.join(tmp, 'weights.bin'), bin);
     await writeFile(path.join(tmp, 'meta.json'), JSON.stringify(meta ?? {}, null, 2));
@@ -111,20 +68,12 @@ export async function readModelFolder<Meta = unknown>(dir: string): Promise<Mode
   } catch (error) {
     throw new Error(`${where}: cannot read model (${(error as Error).message})`);
   }
-  if (!isObject(parsed) || parsed.format !== MODEL_FORMAT)
-    throw new Error(
-      `${where}: not a Continuo model (format "${String(isObject(parsed) ? parsed.format : '')}")`,
-    );
-  if (typeof parsed.formatVersion !== 'number' || parsed.formatVersion > MODEL_FORMAT_VERSION) {
-    throw new Error(
-      `${where}: format version ${String(parsed.formatVersion)} is newer than this Continuo supports (${MODEL_FORMAT_VERSION})`,
-    );
-  }
-  const config = parseConfig(parsed.config, where);
+  const { config, specs, legacy, weightsFile } = parseModelJson(parsed, where);
+  if (path.basename(weightsFile) !== weightsFile)
+    throw new Error(`${where}: the weights file must sit beside model.json (${weightsFile})`);
   const shapes = weightShapesFor(config);
-  const specs = Array.isArray(parsed.weights) ? (parsed.weights as WeightSpec[]) : [];
-  const bin = await readFile(path.join(dir, 'weights.bin')).catch((error: Error) => {
-    throw new Error(`${path.join(dir, 'weights.bin')}: cannot read weights (${error.message})`);
+  const bin = await readFile(path.join(dir, weightsFile)).catch((error: Error) => {
+    throw new Error(`${path.join(dir, weightsFile)}: cannot read weights (${error.message})`);
   });
   const weights: Record<string, WeightData> = {};
   for (const name of weightNamesFor(config)) {
@@ -140,7 +89,7 @@ export async function readModelFolder<Meta = unknown>(dir: string): Promise<Mode
       spec.offset % 4 !== 0 ||
       spec.offset + count * 4 > bin.length
     ) {
-      throw new Error(`${where}: weight ${name} lies outside weights.bin (${bin.length} bytes)`);
+      throw new Error(`${where}: weight ${name} lies outside ${weightsFile} (${bin.length} bytes)`);
     }
     // Copy out of the file buffer (its offset need not be 4-byte aligned).
     const data = new Float32Array(count);
@@ -153,6 +102,8 @@ export async function readModelFolder<Meta = unknown>(dir: string): Promise<Mode
   } catch (error) {
     throw new Error(`${path.join(dir, 'meta.json')}: cannot read metadata (${(error as Error).message})`);
   }
+  // An old folder is rewritten in the Layers format (same weights.bin); read-only places stay as they are.
+  if (legacy) await writeJsonAtomic(where, layersModelJson(config, 'Continuo')).catch(() => undefined);
   return { config, weights, meta };
 }
 

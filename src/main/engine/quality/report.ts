@@ -1,9 +1,9 @@
 /**
  * The quality and novelty report of a set of pieces (generated takes, or any ABC/MIDI files):
  *
- * - validity: ABC converts with abc2midi without an error, inner bars of the right length and
- *   no tie left hanging (where abc2midi is installed); token streams end with no note left open
- *   (the codec's grammar says the piece may end there);
+ * - validity: ABC has its inner bars of the right length and no empty bar (abc_bars.ts), and
+ *   converts with abc2midi without an error or a tie left hanging (where abc2midi is installed);
+ *   token streams end with no note left open (the codec's grammar says the piece may end there);
  * - novelty against a training set's n-gram index: the share of 8-note n-grams (pitch interval
  *   + duration of the melody line) found in it, and the longest run copied from one training
  *   piece, in notes, naming that piece;
@@ -13,6 +13,7 @@ import type { Codec, Token } from '../codecs/codec.ts';
 import { Vocabulary } from '../codecs/vocabulary.ts';
 import type { NoteSequence } from '../../../shared/music/note_sequence.ts';
 import { checkWithAbc2midi } from './abc2midi_check.ts';
+import { checkAbcBars, type BarCheck } from './abc_bars.ts';
 import { melodyLine } from './melody.ts';
 import type { NoveltyIndex } from './novelty_index.ts';
 import { keyFit, pitchRange } from './tonal.ts';
@@ -41,6 +42,8 @@ export interface PieceQuality {
     bars: number;
     hangingTies: number;
   } | null;
+  /** ABC bar lengths (inner bars, and those that do not fill the meter); null when not ABC. */
+  bars: BarCheck | null;
   /** True when the token stream ends with a note left open; null when not judged. */
   openAtEnd: boolean | null;
   /** Null without a training index. */
@@ -58,7 +61,7 @@ export interface QualitySummary {
   /** Pieces abc2midi converted without an error (null when it checked none). */
   abc2midiClean: number | null;
   abc2midiChecked: number;
-  /** Inner bars of the wrong length over all inner bars abc2midi saw (null when it checked none). */
+  /** ABC: inner bars of the wrong length (and empty bars) over all inner bars (null when no ABC). */
   badInnerBarShare: number | null;
   /** Pieces that end with a note left open or a tie left hanging. */
   hanging: number;
@@ -103,6 +106,7 @@ function openAtEnd(tokens: QualityPiece['tokens']): boolean | null {
 /** The figures of one piece; `index` gives novelty (null: no training set). */
 export function assessPiece(piece: QualityPiece, index: NoveltyIndex | null): PieceQuality {
   const verdict = piece.abc !== undefined ? checkWithAbc2midi(piece.abc) : null;
+  const bars = piece.abc !== undefined ? checkAbcBars(piece.abc) : null;
   const open = openAtEnd(piece.tokens);
   const notes = piece.sequence.notes.filter((n) => !n.isDrum).length;
   const novelty = index ? index.novelty(melodyLine(piece.sequence)) : null;
@@ -110,8 +114,8 @@ export function assessPiece(piece: QualityPiece, index: NoveltyIndex | null): Pi
   const valid =
     notes > 0 &&
     open !== true &&
-    (verdict === null ||
-      (verdict.errors.length === 0 && verdict.badInnerBars === 0 && verdict.hangingTies === 0));
+    (bars === null || bars.wrong === 0) &&
+    (verdict === null || (verdict.errors.length === 0 && verdict.hangingTies === 0));
   return {
     name: piece.name,
     notes,
@@ -123,6 +127,7 @@ export function assessPiece(piece: QualityPiece, index: NoveltyIndex | null): Pi
       bars: verdict.bars,
       hangingTies: verdict.hangingTies,
     },
+    bars,
     openAtEnd: open,
     novelty: novelty && {
       ngrams: novelty.ngrams,
@@ -146,8 +151,9 @@ function median(values: number[]): number | null {
 /** The summary of assessed pieces. */
 export function summarize(pieces: readonly PieceQuality[]): QualitySummary {
   const checked = pieces.filter((p) => p.abc2midi !== null);
-  const innerBars = checked.reduce((n, p) => n + Math.max(0, (p.abc2midi?.bars ?? 0) - 2), 0);
-  const badBars = checked.reduce((n, p) => n + (p.abc2midi?.badInnerBars ?? 0), 0);
+  const barChecked = pieces.filter((p) => p.bars !== null);
+  const innerBars = barChecked.reduce((n, p) => n + (p.bars?.inner ?? 0), 0);
+  const badBars = barChecked.reduce((n, p) => n + (p.bars?.wrong ?? 0), 0);
   const withNovelty = pieces.filter((p) => p.novelty !== null);
   const ngrams = withNovelty.reduce((n, p) => n + (p.novelty?.ngrams ?? 0), 0);
   const found = withNovelty.reduce((n, p) => n + (p.novelty?.foundShare ?? 0) * (p.novelty?.ngrams ?? 0), 0);
@@ -162,7 +168,7 @@ export function summarize(pieces: readonly PieceQuality[]): QualitySummary {
     validShare: pieces.length ? pieces.filter((p) => p.valid).length / pieces.length : 0,
     abc2midiClean: checked.length ? checked.filter((p) => p.abc2midi?.errors === 0).length : null,
     abc2midiChecked: checked.length,
-    badInnerBarShare: checked.length ? (innerBars > 0 ? badBars / innerBars : 0) : null,
+    badInnerBarShare: barChecked.length ? (innerBars > 0 ? badBars / innerBars : badBars > 0 ? 1 : 0) : null,
     hanging: pieces.filter((p) => p.openAtEnd === true || (p.abc2midi?.hangingTies ?? 0) > 0).length,
     ngramFoundShare: withNovelty.length ? (ngrams > 0 ? found / ngrams : 0) : null,
     longestRun: longest,
@@ -188,8 +194,7 @@ export function qualityLine(piece: PieceQuality): string {
   if (piece.valid) parts.push('valid');
   else if (piece.abc2midi && piece.abc2midi.errors > 0)
     parts.push(`${piece.abc2midi.errors} abc2midi error(s)`);
-  else if (piece.abc2midi && piece.abc2midi.badInnerBars > 0)
-    parts.push(`${piece.abc2midi.badInnerBars} bar(s) of the wrong length`);
+  else if (piece.bars && piece.bars.wrong > 0) parts.push(`${piece.bars.wrong} bar(s) of the wrong length`);
   else if (piece.openAtEnd || (piece.abc2midi?.hangingTies ?? 0) > 0) parts.push('a note left hanging');
   else parts.push('no notes');
   parts.push(`${percent(piece.inKeyShare)} in key`);

@@ -42,6 +42,7 @@ export function takeQuality(
       ...written,
       valid: whole.valid,
       abc2midi: whole.abc2midi,
+      bars: whole.bars,
       openAtEnd: whole.openAtEnd,
     });
     return {

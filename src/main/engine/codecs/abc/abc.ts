@@ -21,6 +21,7 @@ import { ABC_KEY_SIGNATURES } from './abc_key.ts';
 import { AbcGrammar } from './abc_grammar.ts';
 import { abcSeedFromNotes } from './abc_seed.ts';
 import { BAR_TOKENS } from './abc_lexer.ts';
+import { standaloneRepeats } from './abc_standalone.ts';
 import type { MusicItem } from '../../music/music_item.ts';
 import type { AbcTune } from '../../../../shared/music/abc_tune.ts';
 import type { MidiNote } from '../../../../shared/music/units.ts';
@@ -246,9 +247,9 @@ export class AbcCodec implements Codec {
     return unseededAbcPrompt(vocabulary, choices);
   }
 
-  /** A continuation decodes under the header in force at the end of its prefix. */
-  contextOf(prefix: readonly Token[]): Token[] {
-    return abcHeaderAtEnd(prefix);
+  /** Under the header in force at the end of its prefix, repeats it cannot resolve alone made plain. */
+  continuationAlone(prefix: readonly Token[], continuation: readonly Token[]): Token[] {
+    return [...abcHeaderAtEnd(prefix), ...standaloneRepeats(continuation)];
   }
 
   seedFromNotes(sequence: NoteSequence, vocabulary: Vocabulary): Token[] {

@@ -37,7 +37,7 @@ function scaled(ticks: number, factor: Ratio): number {
 /** The fill tables of one bar size (ticks). */
 export class BarFill {
   readonly free: FillTable;
-  private readonly cache = new Map<string, FillTable>();
+  private readonly cache = new Map<string | number, FillTable>();
   /** exactly[k]: sums of exactly k element lengths (unscaled), up to `limit`. */
   private readonly exactly: Uint8Array[] = [];
   private readonly limit: number;
@@ -85,7 +85,7 @@ export class BarFill {
   }
 
   /** `has[r]` = some x in `amounts` leaves r - x fillable from free. */
-  private shifted(key: string, amounts: () => Iterable<number>): FillTable {
+  private shifted(key: string | number, amounts: () => Iterable<number>): FillTable {
     const cached = this.cache.get(key);
     if (cached) return cached;
     const xs = [...new Set(amounts())].filter((x) => Number.isInteger(x) && x >= 0 && x <= this.size);
@@ -109,7 +109,8 @@ export class BarFill {
    * `left` more tuplet elements at that scale; `broken`: it may still start a broken rhythm.
    */
   open(fixed: number | null, scale: Ratio, left: number, broken: boolean): FillTable {
-    const key = `o:${fixed}:${scale.n}/${scale.d}:${left}:${broken}`;
+    // A numeric key: scale terms stay below 32 (q <= 9, p <= 8, broken factors <= 15/8), left below 16.
+    const key = ((((fixed === null ? 0 : fixed + 1) * 1024 + scale.n * 32 + scale.d) * 16 + left) * 2 + (broken ? 1 : 0));
     return this.shifted(key, () => {
       const own = fixed === null ? this.parts.durations : [fixed];
       const out: number[] = [];

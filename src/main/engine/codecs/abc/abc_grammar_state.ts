@@ -20,7 +20,8 @@
  *   plain letter only where ABC 2.1 (accidentals hold for that octave) and abc2midi (for every
  *   octave of the letter) agree on its pitch.
  * - No M:, L: or K: inside the tune unless allowed (then only at the start of a bar).
- * - The tune ends right after a bar line, with every section and construct closed.
+ * - The tune ends right after a bar line, with every section and construct closed, and has
+ *   at least one note.
  */
 import { GrammarError, type GrammarState } from '../grammar.ts';
 import type { MidiNote } from '../../../../shared/music/units.ts';
@@ -68,6 +69,12 @@ function scaled(ticks: number, factor: Ratio): number {
   return (ticks * factor.n) / factor.d;
 }
 
+/** `table` can fill a bar from `pos` to `length` (a bar is never empty). */
+function fitsIn(has: Uint8Array, pos: number, length: number): boolean {
+  const rest = length - pos;
+  return rest >= 0 && rest < has.length && has[rest] === 1 && length > 0;
+}
+
 /** The grammar state; see the module comment for the rules. */
 export class AbcGrammarState implements GrammarState {
   // Header.
@@ -97,11 +104,17 @@ export class AbcGrammarState implements GrammarState {
   private sectionBars = 0;
   private lastBarCounted = false;
   private bars = 0;
+  /** Notes written so far (a tune has at least one). */
+  private notes = 0;
   private ended = false;
   /** After the end token: nothing more. */
   private closed = false;
   /** The length is reached: close the current section in this bar when it still can. */
   private closingOnly = false;
+  // Per-mask caches (-1 = not computed yet).
+  private startCache = -1;
+  private chordCloseCache = -1;
+  private chordPossibleCache = -1;
 
   constructor(private readonly t: GrammarTables) {
     this.setHeader();
@@ -134,7 +147,8 @@ export class AbcGrammarState implements GrammarState {
       this.lastBar !== '::' &&
       this.repeat === 'none' &&
       this.tie === null &&
-      this.lastBarCounted
+      this.lastBarCounted &&
+      this.notes > 0
     );
   }
 
@@ -146,27 +160,38 @@ export class AbcGrammarState implements GrammarState {
       mask.fill(0);
       return;
     }
-    let startOk: boolean | undefined;
-    const canStartHere = (): boolean => (startOk ??= this.startCompletable());
+    this.clearCaches();
     for (let id = 0; id < classes.length; id++) {
       if (mask[id] === 0) continue;
       if (allowed && allowed[id] === 0) {
         mask[id] = 0;
         continue;
       }
-      if (!this.allowsClass(classes[id], canStartHere)) mask[id] = 0;
+      if (!this.allowsClass(classes[id])) mask[id] = 0;
     }
   }
 
-  /** Whether a token of class `c` may come next; `canStartHere` caches "a new element fits". */
-  private allowsClass(c: GrammarToken, canStartHere: () => boolean): boolean {
+  private clearCaches(): void {
+    this.startCache = -1;
+    this.chordCloseCache = -1;
+    this.chordPossibleCache = -1;
+  }
+
+  /** "A new element fits here", computed once per mask. */
+  private canStartHere(): boolean {
+    if (this.startCache < 0) this.startCache = this.startCompletable() ? 1 : 0;
+    return this.startCache === 1;
+  }
+
+  /** Whether a token of class `c` may come next. */
+  private allowsClass(c: GrammarToken): boolean {
     switch (c.kind) {
       case 'note':
-        return this.noteAllowed(c) && (this.inChord() ? this.chordNoteCompletable(c) : canStartHere());
+        return this.noteAllowed(c) && (this.inChord() ? this.chordNoteCompletable(c) : this.canStartHere());
       case 'rest':
-        return !this.inChord() && this.tie === null && canStartHere();
+        return !this.inChord() && this.tie === null && this.canStartHere();
       case 'chordOpen':
-        return !this.inChord() && this.tie === null && this.chordPossible() && canStartHere();
+        return !this.inChord() && this.tie === null && this.chordPossible() && this.canStartHere();
       case 'chordClose':
         return this.inChord() && this.chordSteps.length >= 2 && this.chordCloseCompletable();
       case 'duration':
@@ -182,8 +207,9 @@ export class AbcGrammarState implements GrammarState {
       case 'end':
         return this.canEnd();
       case 'ending':
+        return this.endingAllowed(c.number);
       case 'field':
-        return this.allowsBySimulation(c);
+        return this.t.allowHeaderChanges && this.allowsBySimulation(c);
       default:
         return false;
     }
@@ -215,13 +241,27 @@ export class AbcGrammarState implements GrammarState {
     if (this.closed) return false;
     if (this.t.allowed && this.t.allowed[id] === 0) return false;
     const c = this.t.classes[id];
-    return c !== undefined && this.allowsClass(c, () => this.startCompletable());
+    this.clearCaches();
+    return c !== undefined && this.allowsClass(c);
   }
 
   private allowsBySimulation(c: GrammarToken): boolean {
     const next = this.clone();
     if (!next.apply(c, true)) return false;
     return next.completable();
+  }
+
+  private endingAllowed(number: 1 | 2): boolean {
+    const atBarStart = this.pos === 0 && this.elements === 0 && !this.open && this.tie === null;
+    const before = this.repeat;
+    if (number === 1) {
+      if (!(this.lastBar === '|' && before === 'open' && this.sectionBars >= 1 && atBarStart)) return false;
+    } else if (!(this.lastBar === ':|' && before === 'needEnding2')) return false;
+    // The ending's first bar must be fillable under the new repeat state.
+    this.repeat = number === 1 ? 'ending1' : 'ending2';
+    const ok = this.completable();
+    this.repeat = before;
+    return ok;
   }
 
   /** Ticks the open element adds to the bar when it is committed now. */
@@ -354,6 +394,11 @@ export class AbcGrammarState implements GrammarState {
 
   /** Two notes of different steps could be written as a chord here. */
   private chordPossible(): boolean {
+    if (this.chordPossibleCache < 0) this.chordPossibleCache = this.chordPossibleNow() ? 1 : 0;
+    return this.chordPossibleCache === 1;
+  }
+
+  private chordPossibleNow(): boolean {
     const steps = new Set<number>();
     this.t.classes.forEach((c, id) => {
       if (c.kind !== 'note' || (this.t.allowed && this.t.allowed[id] === 0)) return;
@@ -366,6 +411,7 @@ export class AbcGrammarState implements GrammarState {
     if (this.chordSteps.length + 1 >= 2) return this.chordCloseCompletable();
     const next = this.clone();
     next.apply(c, true);
+    next.clearCaches();
     return next.chordPossibleAfterFirst() && next.chordCloseCompletable();
   }
 
@@ -381,17 +427,14 @@ export class AbcGrammarState implements GrammarState {
   }
 
   private chordCloseCompletable(): boolean {
-    const open = this.open;
-    if (!open) return false;
-    return this.reachable(this.header.fill.open(null, open.scale, this.tuplet?.left ?? 0, open.brokenOk), false);
+    if (this.chordCloseCache < 0) this.chordCloseCache = this.chordCloseNow() ? 1 : 0;
+    return this.chordCloseCache === 1;
   }
 
-  /** After starting an element here (a note or rest of any length), the tune can be completed. */
-  private startCompletable(): boolean {
-    if (!this.elementMayStart()) return false;
-    const next = this.clone();
-    next.startElement('rest');
-    return next.completable();
+  private chordCloseNow(): boolean {
+    const open = this.open;
+    if (!open) return false;
+    return this.reachable(this.header.fill.open(null, open.scale, this.tuplet?.left ?? 0, open.brokenOk), this.pos);
   }
 
   // ---- Transitions --------------------------------------------------------------------------
@@ -500,6 +543,7 @@ export class AbcGrammarState implements GrammarState {
     const pitch = this.sounding(c);
     if (strict && (pitch === null || !this.noteAllowed(c))) return false;
     const sounds = pitch ?? c.natural + (c.accidental ?? this.signature[c.letter]);
+    this.notes++;
     if (c.accidental !== null) {
       this.octaveAccidentals.set(c.step, c.accidental);
       this.letterAccidentals[c.letter] = c.accidental;
@@ -544,7 +588,7 @@ export class AbcGrammarState implements GrammarState {
   }
 
   private applyEnding(number: 1 | 2, strict: boolean): boolean {
-    const atBarStart = this.pos === 0 && this.elements === 0 && !this.open;
+    const atBarStart = this.pos === 0 && this.elements === 0 && !this.open && this.tie === null;
     if (number === 1) {
       if (strict && !(this.lastBar === '|' && this.repeat === 'open' && this.sectionBars >= 1 && atBarStart))
         return false;
@@ -589,6 +633,7 @@ export class AbcGrammarState implements GrammarState {
   private lineLegal(bar: BarKind, length: number): boolean {
     if (!this.t.bars.has(bar)) return false;
     if (this.tie && bar !== '|') return false;
+    if (bar === '|]' && this.notes === 0) return false;
     if (length <= 0) return false;
     const full = this.header.barTicks;
     if (full === null || this.freeBar) return this.structureAllows(bar, 'full');
@@ -732,10 +777,7 @@ export class AbcGrammarState implements GrammarState {
   private reachable(table: FillTable, pos: number): boolean {
     const full = this.header.barTicks;
     const has = table.has;
-    const fits = (length: number): boolean => {
-      const rest = length - pos;
-      return rest >= 0 && rest < has.length && has[rest] === 1 && length > 0;
-    };
+    const fits = (length: number): boolean => fitsIn(has, pos, length);
     if (full === null || this.freeBar) {
       for (let rest = 0; rest < has.length; rest++)
         if (has[rest] && pos + rest > 0 && this.anyLine(pos + rest)) return true;

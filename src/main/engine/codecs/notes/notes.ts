@@ -127,8 +127,8 @@ export class NotesCodec implements Codec {
     return neutralPrompt(vocabulary, `T_${this.stepsPerQuarter}`, /^T_\d+$/);
   }
 
-  contextOf(): Token[] {
-    return [];
+  continuationAlone(_prefix: readonly Token[], continuation: readonly Token[]): Token[] {
+    return [...continuation];
   }
 
   /** The events of a sequence on this codec's grid. */

@@ -12,7 +12,8 @@
  *   depend on its bass, so only the grammar can judge them against a key;
  * - the events of one step come in rising order of their bass, and no pitch starts twice on
  *   one step (as the encoder writes them);
- * - the piece may end between events (`canEnd`), not between a note and its duration.
+ * - the piece may end between events (`canEnd`), not between a note and its duration;
+ * - `progress` counts the seconds since the prompt (at the codec's tempo).
  * The prompt is followed leniently (the musician's music): tokens are applied unchecked.
  */
 import type { GrammarOptions, GrammarState, TokenGrammar } from '../grammar.ts';
@@ -112,7 +113,14 @@ class NotesState implements GrammarState {
     private expect = EXPECT_EVENT,
     /** Bass of the last event on the current step (-1: none yet). */
     private lastBass = -1,
+    /** The step the prompt ended on: progress counts from here. */
+    private origin = 0,
   ) {}
+
+  /** Progress counts from now on (called once the prompt is followed). */
+  markOrigin(): void {
+    this.origin = this.step;
+  }
 
   clone(): NotesState {
     return new NotesState(
@@ -123,6 +131,7 @@ class NotesState implements GrammarState {
       this.step,
       this.expect,
       this.lastBass,
+      this.origin,
     );
   }
 
@@ -195,7 +204,7 @@ class NotesState implements GrammarState {
   }
 
   progress(): { seconds: number } {
-    return { seconds: this.step * this.secondsPerStep };
+    return { seconds: (this.step - this.origin) * this.secondsPerStep };
   }
 }
 
@@ -217,6 +226,7 @@ export class NotesGrammar implements TokenGrammar {
         throw new GrammarError(`Prompt token id ${id} is outside the vocabulary`);
       state.follow(id);
     }
+    state.markOrigin();
     return state;
   }
 }

@@ -296,8 +296,8 @@ export class PerformanceCodec implements Codec {
     return neutralPrompt(vocabulary, shiftToken(MAX_SHIFT_STEPS), /^SHIFT_\d+$/);
   }
 
-  contextOf(): Token[] {
-    return [];
+  continuationAlone(_prefix: readonly Token[], continuation: readonly Token[]): Token[] {
+    return [...continuation];
   }
 
   /** Valid by construction: pitches in range, NOTE_OFF only for sounding notes, capped lengths (performance_grammar.ts). */

@@ -11,8 +11,8 @@
  *   `maxNoteSeconds`, so a note that reaches the cap must be ended (NOTE_OFF) first;
  * - VELOCITY only when a NOTE_ON may follow, only to another bin than the current one, and
  *   then a NOTE_ON must come next (as the encoder writes it);
- * - the piece may end only when nothing sounds (`canEnd`); `restrictToEnd` leaves only the
- *   tokens that bring it there.
+ * - the piece may end only when nothing sounds (`canEnd`); `restrictToFinish` leaves only the
+ *   tokens that bring it there; `progress` counts the seconds since the prompt.
  * The prompt is followed leniently — it is what the musician played: a NOTE_ON on a sounding
  * pitch re-strikes it, a NOTE_OFF of a silent pitch is ignored, pitches outside the range and
  * notes over the caps are accepted (the caps then hold from the first generated token:
@@ -85,6 +85,8 @@ interface Limits {
   high: number;
   maxPolyphony: number;
   maxNoteSteps: number;
+  /** The musician's constraints (key, range): a VELOCITY is allowed only when an allowed NOTE_ON can follow. */
+  allowedTokens: Uint8Array | null;
 }
 
 function limitsOf(options: GrammarOptions): Limits {
@@ -100,7 +102,7 @@ function limitsOf(options: GrammarOptions): Limits {
   const seconds = options.maxNoteSeconds ?? DEFAULT_MAX_NOTE_SECONDS;
   const maxNoteSteps = Math.round(seconds * STEPS_PER_SECOND);
   if (!(maxNoteSteps >= 1)) throw new GrammarError(`maxNoteSeconds must be at least 0.01, got ${seconds}`);
-  return { low, high, maxPolyphony, maxNoteSteps };
+  return { low, high, maxPolyphony, maxNoteSteps, allowedTokens: options.allowedTokens ?? null };
 }
 
 /** A grammar state that can also say how to finish: the tokens that lead to `canEnd`. */
@@ -109,7 +111,7 @@ export interface ClosableGrammarState extends GrammarState {
    * Clears every token that does not bring the piece closer to an end: only NOTE_OFFs of
    * sounding notes remain (or the one-step shift that lets notes struck on this step end).
    */
-  restrictToEnd(mask: Uint8Array): void;
+  restrictToFinish(mask: Uint8Array): void;
 }
 
 class PerformanceState implements ClosableGrammarState {
@@ -122,7 +124,14 @@ class PerformanceState implements ClosableGrammarState {
     private step = 0,
     private bin = 0,
     private afterVelocity = false,
+    /** The step the prompt ended on: progress counts from here. */
+    private origin = 0,
   ) {}
+
+  /** Progress counts from now on (called once the prompt is followed). */
+  markOrigin(): void {
+    this.origin = this.step;
+  }
 
   clone(): PerformanceState {
     return new PerformanceState(
@@ -133,6 +142,7 @@ class PerformanceState implements ClosableGrammarState {
       this.step,
       this.bin,
       this.afterVelocity,
+      this.origin,
     );
   }
 
@@ -157,8 +167,11 @@ class PerformanceState implements ClosableGrammarState {
   /** True when some NOTE_ON of the vocabulary may come now. */
   private anyStrike(): boolean {
     if (this.sounding >= this.limits.maxPolyphony) return false;
-    for (let p = this.limits.low; p <= this.limits.high; p++)
-      if (this.ids.on[p] >= 0 && this.startOf[p] < 0) return true;
+    const allowed = this.limits.allowedTokens;
+    for (let p = this.limits.low; p <= this.limits.high; p++) {
+      const id = this.ids.on[p];
+      if (id >= 0 && this.startOf[p] < 0 && (!allowed || allowed[id] !== 0)) return true;
+    }
     return false;
   }
 
@@ -190,7 +203,9 @@ class PerformanceState implements ClosableGrammarState {
     }
   }
 
-  restrictToEnd(mask: Uint8Array): void {
+  restrictToFinish(mask: Uint8Array): void {
+    // After a VELOCITY the stream must strike its note first.
+    if (this.afterVelocity) return this.restrict(mask);
     const { ids } = this;
     let endable = 0;
     for (let p = 0; p < 128; p++) if (this.startOf[p] >= 0 && this.startOf[p] < this.step) endable++;
@@ -199,13 +214,10 @@ class PerformanceState implements ClosableGrammarState {
       const kind = ids.kind[id];
       const value = ids.value[id];
       const keep =
-        !this.afterVelocity &&
-        ((kind === KIND_OFF && this.startOf[value] >= 0 && this.startOf[value] < this.step) ||
-          (kind === KIND_SHIFT && value === 1 && endable === 0 && this.sounding > 0));
+        (kind === KIND_OFF && this.startOf[value] >= 0 && this.startOf[value] < this.step) ||
+        (kind === KIND_SHIFT && value === 1 && endable === 0 && this.sounding > 0);
       if (!keep) mask[id] = 0;
     }
-    // After a VELOCITY the stream must strike a note first.
-    if (this.afterVelocity) this.restrict(mask);
   }
 
   push(tokenId: number): void {
@@ -247,7 +259,7 @@ class PerformanceState implements ClosableGrammarState {
   }
 
   progress(): { seconds: number } {
-    return { seconds: this.step / STEPS_PER_SECOND };
+    return { seconds: (this.step - this.origin) / STEPS_PER_SECOND };
   }
 }
 
@@ -266,6 +278,7 @@ export class PerformanceGrammar implements TokenGrammar {
         throw new GrammarError(`Prompt token id ${id} is outside the vocabulary`);
       state.follow(id);
     }
+    state.markOrigin();
     return state;
   }
 }

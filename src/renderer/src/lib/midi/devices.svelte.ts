@@ -50,6 +50,7 @@ export class MidiDevices {
   /** Ports (by id) with recent traffic: the activity lights. */
   lit = $state<Record<string, boolean>>({});
 
+  private adopted = false;
   private readonly listeners = new Set<InputListener>();
   private readonly attached = new Map<string, { input: Input; handler: (event: MessageEvent) => void }>();
   /** Chosen outputs, kept outside reactive state so the thru path reads a plain array. */
@@ -59,11 +60,14 @@ export class MidiDevices {
     if (options.remembered) {
       this.settings = { ...options.remembered };
       this.allInputs = false;
+      this.adopted = true;
     }
   }
 
   /** Takes the remembered choices (loaded after this object was made); the first choice wins. */
   adopt(remembered: MidiSettings | undefined): void {
+    if (this.adopted) return;
+    this.adopted = true;
     if (!remembered || !this.allInputs) return;
     this.settings = { ...remembered };
     this.allInputs = false;
@@ -130,7 +134,9 @@ export class MidiDevices {
   /** Changes routing settings and remembers them. */
   update(change: Partial<MidiSettings>): void {
     this.settings = { ...this.settings, ...change };
-    this.options.remember($state.snapshot(this.settings));
+    // Until inputs are chosen, every input plays: remember those seen so far.
+    const inputs = this.allInputs ? this.inputs.map((port) => port.name) : this.settings.inputs;
+    this.options.remember({ ...$state.snapshot(this.settings), inputs });
     this.attach();
   }
 

@@ -133,6 +133,8 @@ export class ProjectFiles {
     setInterval(() => void this.autosaveNow(), AUTOSAVE_INTERVAL_MS);
     window.addEventListener('beforeunload', (event) => {
       if (!this.session.dirty) return;
+      // Keep the very latest state too (sent now; the host writes it even if the page goes).
+      void this.autosaveNow();
       event.preventDefault();
       // Older browsers show the prompt only when returnValue is set.
       event.returnValue = '';
@@ -271,9 +273,9 @@ export class ProjectFiles {
     return { tracks: imported.tracks.length, warnings: imported.warnings };
   }
 
-  /** The track and note ids of an export scope (the active track; the selection). */
-  scopeChoice(scope: ExportScope): { trackIds?: TrackId[]; noteIds?: NoteId[] } {
-    const active = this.session.activeTrackId;
+  /** The track and note ids of an export scope (the active track, or `trackId`; the selection). */
+  scopeChoice(scope: ExportScope, trackId?: TrackId): { trackIds?: TrackId[]; noteIds?: NoteId[] } {
+    const active = trackId ?? this.session.activeTrackId;
     if (scope === 'project') return {};
     if (scope === 'track') return active ? { trackIds: [active] } : {};
     return { ...(active ? { trackIds: [active] } : {}), noteIds: [...this.session.selection] };
@@ -283,12 +285,13 @@ export class ProjectFiles {
   async export(
     format: 'mid' | 'abc' | 'continuo',
     scope: ExportScope = 'project',
+    trackId?: TrackId,
   ): Promise<string | undefined> {
     try {
       const result = await this.api.request('projects.export', {
         project: this.session.project,
         format,
-        ...this.scopeChoice(scope),
+        ...this.scopeChoice(scope, trackId),
       });
       if (result.downloadUrl) download(result.downloadUrl, result.fileName);
       return result.path;
@@ -306,18 +309,20 @@ export class ProjectFiles {
     event: DragEvent,
     scope: Exclude<ExportScope, 'project'>,
     onError: (message: string) => void = () => undefined,
+    /** A track other than the active one (e.g. a row of the tracks panel being dragged). */
+    trackId?: TrackId,
   ): void {
     const bridge = (window as unknown as Record<string, DragOutBridge | undefined>)[DRAG_OUT_GLOBAL];
     if (bridge) {
       event.preventDefault();
       // The project is raw state (never a proxy), so it structured-clones as it is.
-      bridge.start({ project: this.session.project, ...this.scopeChoice(scope) });
+      bridge.start({ project: this.session.project, ...this.scopeChoice(scope, trackId) });
       return;
     }
     event.dataTransfer?.setData('text/plain', `${this.session.project.name}.mid`);
     if (event.dataTransfer) event.dataTransfer.effectAllowed = 'copy';
     const finish = (): void =>
-      void this.export('mid', scope).catch((error: unknown) => onError(errorText(error)));
+      void this.export('mid', scope, trackId).catch((error: unknown) => onError(errorText(error)));
     event.target?.addEventListener('dragend', finish, { once: true });
   }
 }

@@ -1,0 +1,87 @@
+/**
+ * The ABC grammar against an independent checker (test/helpers/abc_checker.ts): tunes written
+ * with random logits are valid, and the mask is exact — for random valid prefixes, a token is
+ * allowed if and only if the prefix plus it can still be completed into a valid tune.
+ */
+import { describe, expect, it } from 'vitest';
+import { createCodec } from '../../src/main/engine/codecs/registry.ts';
+import { Rng } from '../../src/main/engine/random/rng.ts';
+import { canComplete, checkTune, headerState, step, type CheckState } from '../helpers/abc_checker.ts';
+import { HAS_SHARED_DATA } from '../helpers/data.ts';
+import { header, jigsVocabulary, METERS, randomTune } from './grammar_abc_fixtures.ts';
+
+describe.skipIf(!HAS_SHARED_DATA)('ABC grammar', () => {
+  const { vocabulary, pieces } = jigsVocabulary();
+  const grammar = createCodec('abc').grammar?.(vocabulary);
+
+  it('writes valid tunes of the bars asked for with random logits, in every meter', () => {
+    const rng = new Rng('grammar-valid');
+    for (const meter of METERS) {
+      for (let n = 0; n < 30; n++) {
+        const body = randomTune(vocabulary, meter, 8, rng);
+        const verdict = checkTune([...header(meter), ...body]);
+        expect(verdict, `${meter}: ${body.join(' ')}`).toEqual({ ok: true });
+      }
+    }
+  });
+
+  /** Prefixes to probe: cuts of random tunes (every construct shows up) and of real jigs. */
+  function prefixes(count: number): string[][] {
+    const rng = new Rng('grammar-exact');
+    const out: string[][] = [];
+    for (let i = 0; out.length < count; i++) {
+      const meter = METERS[i % METERS.length];
+      const body = randomTune(vocabulary, meter, 3, rng);
+      out.push([...header(meter), ...body.slice(0, rng.nextInt(body.length + 1))]);
+      // A real jig's opening, as far as it keeps to the rules (tune books are not all strict).
+      const real = pieces[rng.nextInt(pieces.length)];
+      let state: CheckState | null = headerState(real[1], real[2], real[3]);
+      let valid = 4;
+      while (valid < real.length && state && (state = step(state, real[valid]))) valid++;
+      if (valid > 4 && real[1] === 'M:6/8') out.push(real.slice(0, 4 + rng.nextInt(valid - 3)));
+    }
+    return out.slice(0, count);
+  }
+
+  it('allows exactly the tokens that can still be completed into a valid tune', () => {
+    expect(grammar).toBeDefined();
+    let allowedSeen = 0;
+    let refusedSeen = 0;
+    for (const prefix of prefixes(36)) {
+      let checker: CheckState | null = headerState(prefix[1], prefix[2], prefix[3]);
+      for (const token of prefix.slice(4)) checker = checker && step(checker, token);
+      expect(checker, prefix.join(' ')).not.toBeNull();
+      const state = grammar!.start([...vocabulary.encode(prefix)], {});
+      const mask = new Uint8Array(vocabulary.size).fill(1);
+      state.restrict(mask);
+      vocabulary.tokens.forEach((token, id) => {
+        const next = step(checker as CheckState, token);
+        const expected = next !== null && canComplete(next, vocabulary.tokens);
+        if (expected !== (mask[id] === 1))
+          throw new Error(`after "${prefix.join(' ')}": "${token}" expected ${expected ? 'allowed' : 'refused'}`);
+        if (expected) allowedSeen++;
+        else refusedSeen++;
+      });
+    }
+    // Not a mask that passes by allowing only plain notes, nor one that allows everything.
+    expect(allowedSeen).toBeGreaterThan(36 * 20);
+    expect(refusedSeen).toBeGreaterThan(36 * 10);
+  });
+
+  it('never allows an accidental the key does not need, nor double sharps or flats', () => {
+    const rng = new Rng('grammar-spelling');
+    for (let n = 0; n < 20; n++) {
+      const body = randomTune(vocabulary, '6/8', 6, rng);
+      expect(body.some((t) => /^(\^\^|__)/.test(t))).toBe(false);
+      // Under K:Dmaj, f and c are sharp already: ^f or ^c only right after a =f / =c in the bar.
+      let bar: string[] = [];
+      for (const token of body) {
+        if (/^[|:]/.test(token)) bar = [];
+        const m = /^\^([cfCF])([,']*)$/.exec(token);
+        const cancelled = (t: string): boolean => t.startsWith('=') && t[1]?.toLowerCase() === m?.[1].toLowerCase();
+        if (m) expect(bar.some(cancelled), body.join(' ')).toBe(true);
+        bar.push(token);
+      }
+    }
+  });
+});
