@@ -194,7 +194,7 @@ test('continue from the playhead with a trained model: takes after the playhead,
   const takeList = panel.getByRole('list', { name: 'Takes' });
   await expect(takeList.getByRole('listitem')).toHaveCount(2);
   const firstNotes = takes[0].notes.length;
-  await takeList.getByRole('button', { name: `Accept ${takes[0].name}` }).click();
+  await takeList.getByRole('button', { name: `Accept ${takes[0].name}`, exact: true }).click();
   await expect(takeList.getByRole('listitem')).toHaveCount(1);
   const accepted = await project(page);
   const jigTrack = accepted.tracks.find((t) => t.id === own[0].id);
@@ -225,11 +225,11 @@ test('continue from the playhead with a trained model: takes after the playhead,
   await menu.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByTestId('save-as-name').fill('Continued jig');
   await page.getByRole('dialog', { name: 'Save project as' }).getByRole('button', { name: 'Save' }).click();
-  await expect(menu.getByText(/Saved .*Continued jig/)).toBeVisible();
+  await expect(page.getByText(/Saved .*continued-jig\.continuo/i)).toBeVisible();
   await page.reload();
   await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
   await menu.getByText('Open', { exact: true }).click();
-  await menu.getByTestId('recent-project').filter({ hasText: 'Continued jig' }).first().click();
+  await menu.getByTestId('recent-project').filter({ hasText: 'continued-jig.continuo' }).first().click();
   await expect.poll(async () => (await project(page)).tracks.length).toBe(again.tracks.length);
   const reopened = await project(page);
   expect(reopened.tracks.map((t) => [t.id, t.kind, t.notes.length])).toEqual(

@@ -21,7 +21,14 @@ interface NoteShape {
 /** The parts of `window.__continuo` these tests use (the editor's and the session's hooks). */
 interface Hooks {
   project(): {
-    tracks: { id: string; name: string; kind: string; mute: boolean; solo: boolean; notes: (NoteShape & { id: string })[] }[];
+    tracks: {
+      id: string;
+      name: string;
+      kind: string;
+      mute: boolean;
+      solo: boolean;
+      notes: (NoteShape & { id: string })[];
+    }[];
   };
   activeTrackId(): string;
   selection(): string[];
@@ -33,10 +40,10 @@ interface Hooks {
 }
 
 async function point(page: Page, tick: number, pitch: number): Promise<{ x: number; y: number }> {
-  return page.evaluate(([t, p]) => (window as unknown as { __continuo: Hooks }).__continuo.roll.clientPoint(t, p), [
-    tick,
-    pitch,
-  ]);
+  return page.evaluate(
+    ([t, p]) => (window as unknown as { __continuo: Hooks }).__continuo.roll.clientPoint(t, p),
+    [tick, pitch],
+  );
 }
 
 /** The active track's notes, without ids, in start order. */
@@ -44,7 +51,12 @@ async function notes(page: Page): Promise<NoteShape[]> {
   return page.evaluate(() => {
     const hooks = (window as unknown as { __continuo: Hooks }).__continuo;
     const track = hooks.project().tracks.find((t) => t.id === hooks.activeTrackId());
-    return (track?.notes ?? []).map(({ pitch, start, duration, velocity }) => ({ pitch, start, duration, velocity }));
+    return (track?.notes ?? []).map(({ pitch, start, duration, velocity }) => ({
+      pitch,
+      start,
+      duration,
+      velocity,
+    }));
   });
 }
 
@@ -68,7 +80,9 @@ async function openCompose(page: Page): Promise<void> {
   await openStudio(page, host.url);
   await expect(page.getByRole('heading', { level: 2 })).toHaveText('Compose');
   await expect(page.getByRole('application', { name: 'Piano roll notes' })).toBeVisible();
-  await page.waitForFunction(() => 'roll' in ((window as unknown as { __continuo?: object }).__continuo ?? {}));
+  await page.waitForFunction(
+    () => 'roll' in ((window as unknown as { __continuo?: object }).__continuo ?? {}),
+  );
 }
 
 test('draw, move, resize and re-velocity a note with the mouse; undo and redo each step; quantize an off-grid phrase', async ({
@@ -177,7 +191,12 @@ test('draw, move, resize and re-velocity a note with the mouse; undo and redo ea
   expect(midi.header.ppq).toBe(PPQ);
   const exported = midi.tracks
     .flatMap((t) => t.notes)
-    .map((n) => ({ pitch: n.midi, start: n.ticks, duration: n.durationTicks, velocity: Math.round(n.velocity * 127) }))
+    .map((n) => ({
+      pitch: n.midi,
+      start: n.ticks,
+      duration: n.durationTicks,
+      velocity: Math.round(n.velocity * 127),
+    }))
     .sort((a, b) => a.start - b.start || a.pitch - b.pitch);
   expect(exported).toEqual(expected);
 
@@ -213,9 +232,11 @@ test('keyboard editing: transpose, duplicate, copy and paste at the playhead, de
   const bar3 = await point(page, 2 * 1920, 60);
   const box = (await ruler.boundingBox())!;
   await page.mouse.click(bar3.x, box.y + box.height / 2);
-  expect(await page.evaluate(() => (window as unknown as { __continuo: { playheadTick(): number } }).__continuo.playheadTick())).toBe(
-    2 * 1920,
-  );
+  expect(
+    await page.evaluate(() =>
+      (window as unknown as { __continuo: { playheadTick(): number } }).__continuo.playheadTick(),
+    ),
+  ).toBe(2 * 1920);
   await page.getByRole('application', { name: 'Piano roll notes' }).focus();
   await page.keyboard.press('Control+v');
   expect((await notes(page)).map((n) => n.start)).toEqual([0, PPQ, 2 * PPQ, 3 * PPQ, 3840, 4320]);
@@ -234,7 +255,13 @@ test('tracks panel: seed, take and own notes in their colours; mute, solo, renam
 }, testInfo) => {
   const errors = collectErrors(page);
   await openCompose(page);
-  const note = (id: string, pitch: number, start: number) => ({ id, pitch, velocity: 80, start, duration: PPQ });
+  const note = (id: string, pitch: number, start: number) => ({
+    id,
+    pitch,
+    velocity: 80,
+    start,
+    duration: PPQ,
+  });
   const track = (id: string, name: string, kind: string, colour: string, notes: unknown[]) => ({
     id,
     name,
@@ -248,7 +275,8 @@ test('tracks panel: seed, take and own notes in their colours; mute, solo, renam
   });
   await page.evaluate(
     (tracks) => {
-      const hooks = (window as unknown as { __continuo: Hooks & { project(): Record<string, unknown> } }).__continuo;
+      const hooks = (window as unknown as { __continuo: Hooks & { project(): Record<string, unknown> } })
+        .__continuo;
       hooks.openProject({ ...hooks.project(), id: 'e2e-tracks', name: 'Tracks test', tracks });
     },
     [
@@ -262,7 +290,10 @@ test('tracks panel: seed, take and own notes in their colours; mute, solo, renam
   );
   const rows = page.getByTestId('track-row');
   await expect(rows).toHaveCount(3);
-  await expect(page.getByRole('button', { name: 'Piano', exact: true })).toHaveAttribute('aria-current', 'true');
+  await expect(page.getByRole('button', { name: 'Piano', exact: true })).toHaveAttribute(
+    'aria-current',
+    'true',
+  );
   await page.screenshot({ path: testInfo.outputPath('tracks.png') });
 
   await page.getByRole('button', { name: 'Mute Seed' }).click();

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { sharedData } from '../helpers/data.ts';
+import { openStudio, section } from './studio_steps.ts';
 import { webHostUnderTest } from './web_host_env.ts';
 
 const host = webHostUnderTest();
@@ -20,9 +21,8 @@ function enginePid(): number | undefined {
 }
 
 async function openLibrary(page: Page): Promise<void> {
-  await page.goto(host.url);
-  await expect(page.getByRole('heading', { level: 2 })).toHaveText('Library');
-  await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
+  await openStudio(page, host.url);
+  await section(page, 'Library');
 }
 
 test('imports jigs.abc through the UI: progress bar, 340 tunes, warnings list; persists; removes', async ({
@@ -83,6 +83,7 @@ test('imports jigs.abc through the UI: progress bar, 340 tunes, warnings list; p
 
   // The list persists: a reload reads it back from the data folder.
   await page.reload();
+  await section(page, 'Library');
   await expect(
     page.getByRole('list', { name: 'Datasets' }).getByRole('button', { name: /^Nottingham jigs/ }),
   ).toContainText('340 tunes');

@@ -100,6 +100,7 @@ test('models: duplicate, export as one file, import it back; the status bar show
   // settings.json remembers the last import codec: a fresh page suggests it.
   await page.reload();
   await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
+  await section(page, 'Library');
   await expect(page.getByLabel('Codec')).toHaveValue('abc');
   rmSync(downloads, { recursive: true, force: true });
   expect(errors).toEqual([]);

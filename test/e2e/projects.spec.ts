@@ -142,14 +142,14 @@ test.describe('projects as files', () => {
     const corrupt = readFileSync(file).subarray(0, 5000);
     writeFileSync(file, corrupt);
     await openRecent(page, 'maestro-e2e');
-    await expect(page.getByRole('alert')).toHaveText(/damaged \(not valid JSON.*not opened or changed/);
+    await expect(menu(page).getByRole('alert')).toHaveText(/damaged \(not valid JSON.*not opened or changed/);
     expect(readFileSync(file)).toEqual(corrupt);
     expect((await project(page)).id).toBe(opened.id);
 
     const future = Buffer.from(JSON.stringify({ ...good, schemaVersion: 7 }));
     writeFileSync(file, future);
     await openRecent(page, 'maestro-e2e');
-    await expect(page.getByRole('alert')).toHaveText(/saved by a newer Continuo \(file format 7/);
+    await expect(menu(page).getByRole('alert')).toHaveText(/saved by a newer Continuo \(file format 7/);
     expect(readFileSync(file)).toEqual(future);
 
     // The same refusals for files chosen in the page.
@@ -161,7 +161,7 @@ test.describe('projects as files', () => {
         JSON.stringify({ ...good, tracks: [{ ...good.tracks[0], notes: [{ id: 'x', pitch: 300 }] }] }),
       );
       await page.getByTestId('open-file-input').setInputFiles(uploaded);
-      await expect(page.getByRole('alert')).toHaveText(
+      await expect(menu(page).getByRole('alert')).toHaveText(
         /broken\.continuo: The project file is damaged: tracks\[0\]\.notes\[0\]/,
       );
       expect((await project(page)).id).toBe(opened.id);

@@ -1,11 +1,11 @@
 import { createPackageFromFiles, extractFile, listPackage, statFile } from '@electron/asar';
 import { spawnSync } from 'node:child_process';
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appFiles, asarUnpack, extraResources } from '../../electron-builder.config.mjs';
+import builderConfig, { appFiles, asarUnpack, extraResources } from '../../electron-builder.config.mjs';
 import { REPO_ROOT } from '../helpers/data.ts';
 
 /**
@@ -245,5 +245,39 @@ describe('packaged app (app.asar)', () => {
       if (readdirSync(path.dirname(from)).length === 0) throw new Error(`${resource.from} is empty`);
     }
     expect(extraResources.map((r) => r.from)).toContain('resources/icons/icon.png');
+  });
+});
+
+describe('electron-builder configuration', () => {
+  it("passes electron-builder's own schema", async () => {
+    // electron-builder's core validates the same way before it builds anything.
+    const require = createRequire(path.join(REPO_ROOT, 'package.json'));
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+      validateConfiguration: (config: unknown, logger: unknown) => Promise<void>;
+    };
+    const { DebugLogger } = require('builder-util') as { DebugLogger: new () => unknown };
+    await expect(
+      validateConfiguration(structuredClone(builderConfig), new DebugLogger()),
+    ).resolves.toBeUndefined();
+  });
+
+  it('builds AppImage, deb, dmg and NSIS; .continuo is ours, .mid only an alternate', () => {
+    expect(builderConfig.linux?.target).toEqual(['AppImage', 'deb']);
+    expect(builderConfig.mac?.target).toEqual(['dmg']);
+    expect(builderConfig.win?.target).toEqual(['nsis']);
+    expect(builderConfig.fileAssociations).toEqual([
+      expect.objectContaining({ ext: 'continuo', rank: 'Owner' }),
+    ]);
+    expect(builderConfig.mac?.fileAssociations).toEqual([
+      expect.objectContaining({ ext: ['mid', 'midi'], rank: 'Alternate' }),
+    ]);
+    // NSIS's own associations would make Continuo the default MIDI program: installer.nsh adds
+    // it to "Open with" instead.
+    expect(builderConfig.win?.fileAssociations).toBeUndefined();
+    const nsisInclude = readFileSync(path.join(REPO_ROOT, String(builderConfig.nsis?.include)), 'utf8');
+    expect(nsisInclude).toContain('\\.${EXT}\\OpenWithProgids');
+    expect(nsisInclude).not.toMatch(/Software\\Classes\\\.mid" ""/);
+    // Unsigned unless a certificate is given.
+    if (!process.env['CSC_LINK'] && !process.env['CSC_NAME']) expect(builderConfig.mac?.identity).toBeNull();
   });
 });

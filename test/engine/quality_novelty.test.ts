@@ -1,5 +1,8 @@
 /** The novelty report on Nottingham jigs: a copied tune is found whole, real held-out tunes copy little. */
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HAS_SHARED_DATA, sharedData } from '../helpers/data.ts';
 import { parseAbcText } from '../../src/main/engine/music/abc/index.ts';
@@ -8,6 +11,8 @@ import { melodyLine } from '../../src/main/engine/quality/melody.ts';
 import { NoveltyIndex } from '../../src/main/engine/quality/novelty_index.ts';
 import { indexOfPieces } from '../../src/main/engine/quality/model_quality.ts';
 import { qualityLine, qualityReport, type QualityPiece } from '../../src/main/engine/quality/report.ts';
+import { evaluateQuality } from '../../src/main/engine/quality/evaluate_quality.ts';
+import { hashSplit, splitKey } from '../../src/main/engine/datasets/split.ts';
 
 const JIGS = sharedData('nottingham', 'ABC_original', 'jigs.abc');
 
@@ -70,5 +75,32 @@ describe.skipIf(!HAS_SHARED_DATA)('novelty report', () => {
     const wrong = Uint8Array.from(bytes);
     wrong[0] = 0;
     expect(() => NoveltyIndex.fromBytes(wrong)).toThrow(/not a Continuo novelty index/);
+  });
+});
+
+describe.skipIf(!HAS_SHARED_DATA)('continuo eval --quality (evaluateQuality)', () => {
+  it('judges files against a training set beside its held-out split, and names a copied tune', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'continuo-quality-'));
+    try {
+      // One tune copied out of the training set's train split, written as a file of its own.
+      const tunes = parseAbcText(readFileSync(JIGS, 'latin1'), 'jigs.abc').items;
+      const copied = tunes.find((t) => hashSplit(splitKey('jigs.abc', t.abc?.number)) === 'train');
+      if (!copied?.abc) throw new Error('no train tune');
+      const file = path.join(dir, 'mine.abc');
+      await writeFile(file, copied.abc.text, 'latin1');
+      const evaluation = await evaluateQuality({ train: [JIGS], files: [file] });
+      expect(evaluation.source).toBe('files');
+      expect(evaluation.index?.from).toBe('data');
+      const [piece] = evaluation.report.pieces;
+      expect(piece.novelty?.longestRun).toBe(melodyLine(copied.sequence).length);
+      expect(piece.novelty?.longestRunPiece).toContain(copied.abc.title);
+      // The baseline: real held-out jigs, about 1 inner bar in 100 of the wrong length, short copies.
+      const baseline = evaluation.baseline?.summary;
+      expect(baseline?.pieces).toBeGreaterThan(20);
+      expect(baseline?.badInnerBarShare).toBeLessThan(0.03);
+      expect(baseline?.medianLongestRun).toBeLessThan(20);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -409,6 +409,9 @@ function stateKey(s: CheckState): string {
   // through spelling, which matters only for a pending tie or chord.
   const spelling = s.tieTo || s.pending?.chord ? JSON.stringify([s.octave, s.letter]) : '';
   return JSON.stringify([
+    s.full?.key,
+    s.unit.key,
+    s.key,
     s.length.key,
     s.count > 0,
     s.pending && [s.pending.base.key, s.pending.factor.key, s.pending.dur, s.pending.note !== null, s.pending.canBreak, s.pending.chord],
@@ -425,36 +428,73 @@ function stateKey(s: CheckState): string {
     s.notes > 0,
     s.started,
     s.over,
+    s.done,
     spelling,
   ]);
 }
 
+/** Memo of the search per vocabulary: a state's key -> keys of the states right after its bar ends. */
+interface SearchMemo {
+  after: Map<string, Set<string>>;
+  states: Map<string, CheckState>;
+}
+const memos = new WeakMap<readonly string[], SearchMemo>();
+
 /**
- * Whether some continuation from `state` with tokens of `vocabulary` reaches a complete tune:
- * a depth-first search over the tokens that shape bars (notes only where a tie or chord needs
- * them, or while the tune has none), pruned when a bar runs past its longest length.
+ * Whether some continuation from `state` with tokens of `vocabulary` reaches a complete tune.
+ * Within a bar the tokens form a DAG (every token adds length or closes a construct), searched
+ * with memo for the states right after the bar's line; across bars a breadth-first search over
+ * those states. Only bar-shaping tokens are tried, plus notes where a tie, a chord or a tune
+ * without notes needs them.
  */
-export function canComplete(state: CheckState, vocabulary: readonly string[], budget = 200_000): boolean {
-  const shaping = vocabulary.filter((t) => t === 'z' || BARS.includes(t) || t === '[1' || t === '[2' || t === ']' || readDuration(t) || readTuplet(t) || BROKEN[t]);
-  const notes = vocabulary.filter((t) => readNote(t) || t === '[');
-  const seen = new Set<string>();
-  let left = budget;
-  const search = (s: CheckState): boolean => {
-    if (isComplete(s)) return true;
-    if (--left < 0) throw new Error('canComplete: search budget exhausted');
-    if (s.full && s.length.cmp(s.full) > 0) return false;
-    const key = stateKey(s);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    const needNotes = s.tieTo !== null || s.pending?.chord || s.notes === 0;
-    const candidates = needNotes ? [...notes, ...shaping] : shaping;
-    // Bar lines first: the shortest completions close bars.
-    const ordered = [...candidates].sort((a, b) => Number(BARS.includes(b)) - Number(BARS.includes(a)));
-    for (const token of ordered) {
-      const next = step(s, token);
-      if (next && search(next)) return true;
-    }
-    return false;
+export function canComplete(state: CheckState, vocabulary: readonly string[]): boolean {
+  let memo = memos.get(vocabulary);
+  if (!memo) {
+    memo = { after: new Map(), states: new Map() };
+    memos.set(vocabulary, memo);
+  }
+  const { after, states } = memo;
+  const bars = vocabulary.filter((t) => BARS.includes(t));
+  const shaping = vocabulary.filter(
+    (t) => t === 'z' || t === '[1' || t === '[2' || t === ']' || readDuration(t) || readTuplet(t) || BROKEN[t],
+  );
+  const notes = vocabulary.filter((t) => readNote(t));
+  const inBar = (s: CheckState): string[] => {
+    if (s.tieTo) return notes;
+    if (s.pending?.chord) return s.pending.chord.length >= 2 ? [']'] : notes;
+    if (s.notes === 0) return [...shaping, ...notes.filter((t) => step(s, t)).slice(0, 2)];
+    return shaping;
   };
-  return search(state);
+  const nextBars = (s: CheckState): Set<string> => {
+    const key = stateKey(s);
+    const known = after.get(key);
+    if (known) return known;
+    const out = new Set<string>();
+    after.set(key, out);
+    if (s.full && s.length.cmp(s.full) > 0) return out;
+    for (const bar of bars) {
+      const next = step(s, bar);
+      if (!next) continue;
+      const k = stateKey(next);
+      states.set(k, next);
+      out.add(k);
+    }
+    for (const token of inBar(s)) {
+      const next = step(s, token);
+      if (next) for (const k of nextBars(next)) out.add(k);
+    }
+    return out;
+  };
+  if (isComplete(state)) return true;
+  const seen = new Set<string>();
+  const queue = [...nextBars(state)];
+  while (queue.length > 0) {
+    const key = queue.pop() as string;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const s = states.get(key) as CheckState;
+    if (isComplete(s)) return true;
+    for (const k of nextBars(s)) if (!seen.has(k)) queue.push(k);
+  }
+  return false;
 }

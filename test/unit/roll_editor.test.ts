@@ -22,7 +22,12 @@ function setUp(): { session: Session; roll: Controller; sounds: number[] } {
   return { session, roll, sounds };
 }
 
-function at(roll: Controller, tick: number, pitch: number, mods: Partial<{ shift: boolean; alt: boolean; ctrl: boolean }> = {}) {
+function at(
+  roll: Controller,
+  tick: number,
+  pitch: number,
+  mods: Partial<{ shift: boolean; alt: boolean; ctrl: boolean }> = {},
+) {
   return {
     x: tickToX(roll.view, tick),
     y: pitchToY(roll.view, pitch) + roll.view.rowHeight / 2,
@@ -41,7 +46,12 @@ function drag(roll: Controller, from: ReturnType<typeof at>, to: ReturnType<type
 }
 
 function notes(session: Session) {
-  return session.activeTrack!.notes.map(({ pitch, start, duration, velocity }) => ({ pitch, start, duration, velocity }));
+  return session.activeTrack!.notes.map(({ pitch, start, duration, velocity }) => ({
+    pitch,
+    start,
+    duration,
+    velocity,
+  }));
 }
 
 describe('piano roll editing through the controller', () => {
@@ -208,6 +218,16 @@ describe('piano roll editing through the controller', () => {
     session.playheadTick = 480;
     roll.run('paste');
     expect(notes(session).map((n) => n.start)).toEqual([480, 1920, 2400, 3840]);
+  });
+
+  it('a double click with the select tool adds a note on an empty spot and deletes one it hits', () => {
+    roll.doubleClick(at(roll, 1000, 65));
+    expect(notes(session)).toEqual([{ pitch: 65, start: 960, duration: 480, velocity: 96 }]);
+    roll.doubleClick(at(roll, 1200, 65));
+    expect(notes(session)).toEqual([]);
+    roll.setTool('draw');
+    roll.doubleClick(at(roll, 1000, 65));
+    expect(notes(session)).toEqual([]);
   });
 
   it('zooms around the pointer and scrolls on both axes, never before tick 0', () => {

@@ -16,7 +16,14 @@ import {
 } from '../../src/renderer/src/lib/roll/viewport.ts';
 import type { NoteId, ProjectNote } from '../../src/shared/project/types.ts';
 
-const view: RollViewport = { scrollTick: 960, scrollY: 600, pxPerTick: 0.2, rowHeight: 10, width: 800, height: 400 };
+const view: RollViewport = {
+  scrollTick: 960,
+  scrollY: 600,
+  pxPerTick: 0.2,
+  rowHeight: 10,
+  width: 800,
+  height: 400,
+};
 
 describe('the roll viewport', () => {
   it('maps ticks and pitches to pixels and back', () => {
@@ -90,7 +97,10 @@ describe('the note index', () => {
           const found: string[] = [];
           forEachNoteIn(noteIndex(notes), from, from + span, low, high, (n) => void found.push(n.id));
           const expected = notes
-            .filter((n) => n.start < from + span && n.start + n.duration > from && n.pitch >= low && n.pitch <= high)
+            .filter(
+              (n) =>
+                n.start < from + span && n.start + n.duration > from && n.pitch >= low && n.pitch <= high,
+            )
             .map((n) => n.id);
           expect(found).toEqual(expected);
         },

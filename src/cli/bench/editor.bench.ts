@@ -50,10 +50,11 @@ export const benchmark: Benchmark = {
     try {
       // Let the studio finish starting (piano samples, engine status) before measuring.
       await page.waitForTimeout(4000);
+      await page.evaluate(probe.stashProjectText, text);
       await page.evaluate(probe.startLongTasks);
       // Open: parse the project file's JSON in the page, hand it to the session, wait for the draw.
       const openFrom = await page.evaluate(probe.resetFrames);
-      const opened = await page.evaluate(probe.openAndDraw, text);
+      const opened = await page.evaluate(probe.openAndDraw);
       await page.evaluate(probe.settle);
       const openLong = await page.evaluate(probe.longTasksSince, openFrom);
       const area = page.getByRole('application', { name: 'Piano roll notes' });
@@ -78,10 +79,15 @@ export const benchmark: Benchmark = {
         await page.keyboard.up('Control');
       });
 
-      // The worst case: zoom to fit (all 20,000 notes in view), then scroll the pitches.
+      // The worst case: zoom to fit (all 20,000 notes in view), then zoom the pitch rows in and out
+      // (Ctrl+Shift+wheel), each frame drawing every note.
       const whole = await phase(page, async () => {
         await page.keyboard.press('f');
-        for (let i = 0; i < 40; i++) await page.mouse.wheel(0, i < 20 ? 40 : -40);
+        await page.keyboard.down('Control');
+        await page.keyboard.down('Shift');
+        for (let i = 0; i < 40; i++) await page.mouse.wheel(0, i < 20 ? -40 : 40);
+        await page.keyboard.up('Shift');
+        await page.keyboard.up('Control');
       });
 
       // Select 500 notes with a rubber band over a window of the piece shown whole, then drag them.
@@ -97,9 +103,7 @@ export const benchmark: Benchmark = {
       await page.mouse.up();
       const selected = await page.evaluate(probe.selection);
       const chosen = new Set(selected);
-      const grab = notes
-        .filter((n) => chosen.has(n.id))
-        .sort((a, b) => b.duration - a.duration)[0];
+      const grab = notes.filter((n) => chosen.has(n.id)).sort((a, b) => b.duration - a.duration)[0];
       if (!grab) throw new Error('the rubber band selected nothing');
       const grabAt = await page.evaluate(probe.clientPoint, {
         tick: grab.start + grab.duration / 2,
@@ -108,7 +112,8 @@ export const benchmark: Benchmark = {
       const drag = await phase(page, async () => {
         await page.mouse.move(grabAt.x, grabAt.y);
         await page.mouse.down();
-        for (let i = 1; i <= 120; i++) await page.mouse.move(grabAt.x + i * 2, grabAt.y + Math.round(Math.sin(i / 10) * 24));
+        for (let i = 1; i <= 120; i++)
+          await page.mouse.move(grabAt.x + i * 2, grabAt.y + Math.round(Math.sin(i / 10) * 24));
         await page.mouse.up();
       });
       const notesAfter = await page.evaluate(probe.sessionNotes);

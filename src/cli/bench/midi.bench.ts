@@ -232,7 +232,7 @@ export const benchmark: Benchmark = {
       await page.waitForTimeout(1000);
 
       const jam = page.getByRole('region', { name: 'Jam' });
-      await jam.getByRole('form', { name: 'Jam settings' }).getByLabel('Model').selectOption(modelId);
+      await jam.getByRole('form', { name: 'Jam settings' }).getByLabel('Model', { exact: true }).selectOption(modelId);
       await jam.getByRole('button', { name: 'Start jam' }).click();
       const jamMs: number[] = [];
       for (let i = 0; i < JAM_ROUNDS + 1; i++) {

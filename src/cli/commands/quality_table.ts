@@ -15,7 +15,11 @@ function column(summary: QualitySummary): string[] {
     percent(summary.badInnerBarShare),
     String(summary.hanging),
     percent(summary.ngramFoundShare),
-    run === null ? '-' : `${run.notes} notes (${run.piece}${run.from ? ` <- ${run.from}` : ''})`,
+    run === null
+      ? '-'
+      : run.notes === 0
+        ? 'under 8 notes'
+        : `${run.notes} notes (${run.piece} <- ${run.from ?? '?'})`,
     summary.medianLongestRun === null ? '-' : `${summary.medianLongestRun} notes`,
     percent(summary.inKeyShare),
     summary.range === null ? '-' : `${summary.range.low}-${summary.range.high}`,

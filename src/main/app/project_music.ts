@@ -88,12 +88,9 @@ export function importMusic(
   tempos?: readonly TempoEvent[],
   item?: number,
 ): ImportedMusic {
-  const read = readSequence(bytes, fileName, item);
-  const { items, warnings } = read;
-  if (!read.sequence.notes.length) throw invalid(`${fileName} has no notes`);
-  const name = read.sequence.source.title?.trim() || baseName(fileName);
-  // A one-part file without track names names its track after the file (or its title).
-  const sequence = { ...read.sequence, source: { ...read.sequence.source, title: name.slice(0, 60) } };
+  const { sequence, items, warnings } = readSequence(bytes, fileName, item);
+  if (!sequence.notes.length) throw invalid(`${fileName} has no notes`);
+  const name = sequence.source.title?.trim() || baseName(fileName);
   const format = fileKind(fileName) === 'abc' ? 'abc' : 'mid';
   return { ...sequenceToTracks(sequence, tempos), name, format, items, warnings };
 }

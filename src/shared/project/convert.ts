@@ -128,6 +128,32 @@ function temposInTicks(sequence: NoteSequence): TempoEvent[] {
   return out;
 }
 
+/** General MIDI families, eight programs each. */
+const GM_FAMILIES = [
+  'Piano',
+  'Chromatic percussion',
+  'Organ',
+  'Guitar',
+  'Bass',
+  'Strings',
+  'Ensemble',
+  'Brass',
+  'Reed',
+  'Pipe',
+  'Synth lead',
+  'Synth pad',
+  'Synth effects',
+  'Ethnic',
+  'Percussive',
+  'Sound effects',
+];
+
+/** A name for an unnamed part: its General MIDI family ("Piano", "Drums"), numbered after the first. */
+function instrumentName(program: number, isDrum: boolean, index: number): string {
+  const family = isDrum ? 'Drums' : (GM_FAMILIES[Math.floor(clampInt(program, 0, 127) / 8)] ?? 'Track');
+  return index > 0 ? `${family} ${index + 1}` : family;
+}
+
 /** Clamp to a whole MIDI value in [lo, hi]. */
 function clampInt(value: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, Math.round(value)));
@@ -170,7 +196,10 @@ export function sequenceToTracks(
   const tracks = order.map((part, index): Track => {
     const info = infoOf.get(part.instrument);
     const fallback = sequence.source.title && order.length === 1 ? sequence.source.title : undefined;
-    const name = info?.name?.trim() || fallback || `Track ${index + 1}`;
+    const name = (info?.name?.trim() || fallback || instrumentName(part.program, part.isDrum, index)).slice(
+      0,
+      200,
+    );
     const track = newTrack(kind, name, index);
     const notes = byInstrument.get(part.key) ?? [];
     notes.sort(compareProjectNotes);

@@ -49,6 +49,7 @@ interface EditorHooks {
 
 interface ProbeWindow {
   __continuo: EditorHooks;
+  __projectText?: string;
   __longTasks?: { start: number; duration: number }[];
 }
 
@@ -57,7 +58,8 @@ export function startLongTasks(): void {
   const target = window as ProbeWindow;
   target.__longTasks = [];
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) target.__longTasks?.push({ start: entry.startTime, duration: entry.duration });
+    for (const entry of list.getEntries())
+      target.__longTasks?.push({ start: entry.startTime, duration: entry.duration });
   }).observe({ type: 'longtask' });
 }
 
@@ -99,7 +101,9 @@ export function clientPoint({ tick, pitch }: { tick: number; pitch: number }): {
  * Opens a project file's text: JSON.parse, hand it to the session, wait for the editor's next
  * full draw. Returns the time from the start to the end of that draw, and the parse alone.
  */
-export async function openAndDraw(json: string): Promise<{ firstDrawMs: number; parseMs: number; notes: number }> {
+export async function openAndDraw(
+  json: string,
+): Promise<{ firstDrawMs: number; parseMs: number; notes: number }> {
   const hooks = (window as ProbeWindow).__continuo;
   const before = hooks.frameStats().fullDraws;
   const t0 = performance.now();
@@ -109,7 +113,8 @@ export async function openAndDraw(json: string): Promise<{ firstDrawMs: number; 
   for (;;) {
     await new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
     const stats = hooks.frameStats();
-    if (stats.fullDraws > before) return { firstDrawMs: stats.lastFullDrawAt - t0, parseMs, notes: stats.lastNotesDrawn };
+    if (stats.fullDraws > before)
+      return { firstDrawMs: stats.lastFullDrawAt - t0, parseMs, notes: stats.lastNotesDrawn };
   }
 }
 
@@ -119,5 +124,10 @@ export function showWindow({ from, to }: { from: number; to: number }): void {
   const view = roll.view();
   const pxPerTick = (view.width * 0.6) / (to - from);
   const rowHeight = Math.max(4, Math.min(6, view.height / 92));
-  roll.setView({ pxPerTick, scrollTick: from - (view.width * 0.2) / pxPerTick, rowHeight, scrollY: (127 - 110) * rowHeight });
+  roll.setView({
+    pxPerTick,
+    scrollTick: from - (view.width * 0.2) / pxPerTick,
+    rowHeight,
+    scrollY: (127 - 110) * rowHeight,
+  });
 }

@@ -25,14 +25,21 @@ function buildStudio(outDir: string): void {
 
 /** Starts the web host on a free port with its own data folder; resolves its tokened URL. */
 function startHost(outDir: string, dataDir: string): { host: ChildProcess; url: Promise<string> } {
-  const host = spawn(process.execPath, [path.join(ROOT, 'scripts/web.mjs'), '--port', '0', '--data-dir', dataDir], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, CONTINUO_OUT_DIR: outDir },
-  });
+  const host = spawn(
+    process.execPath,
+    [path.join(ROOT, 'scripts/web.mjs'), '--port', '0', '--data-dir', dataDir],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, CONTINUO_OUT_DIR: outDir },
+    },
+  );
   const url = new Promise<string>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error('the web host did not print its URL within 60 s')), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error('the web host did not print its URL within 60 s')),
+      60_000,
+    );
     host.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
@@ -62,7 +69,8 @@ async function stopHost(host: ChildProcess): Promise<void> {
  */
 export async function openStudioPage(width = 1600, height = 900): Promise<StudioPage> {
   const executablePath = process.env['CONTINUO_CHROMIUM'] ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) throw new Error(`No Chromium at ${executablePath} (set CONTINUO_CHROMIUM)`);
+  if (!existsSync(executablePath))
+    throw new Error(`No Chromium at ${executablePath} (set CONTINUO_CHROMIUM)`);
   const work = mkdtempSync(path.join(tmpdir(), 'continuo-editor-bench-'));
   const outDir = path.join(work, 'out');
   const dataDir = path.join(work, 'data');

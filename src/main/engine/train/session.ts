@@ -6,7 +6,8 @@ import type { Codec } from '../codecs/codec.ts';
 import { Vocabulary } from '../codecs/vocabulary.ts';
 import { openDataset, splitTokenLists, type Dataset } from '../datasets/index.ts';
 import type { CodecSpec } from '../datasets/types.ts';
-import { initBackend, type BackendName } from '../model/backend.ts';
+import { initBackend, type BackendInfo, type BackendName } from '../model/backend.ts';
+import { probeBackends } from '../model/backend_probe.ts';
 import { parseModelMeta, type DatasetFingerprint, type ModelMeta } from '../model/meta.ts';
 import { TokenModel } from '../model/token_model.ts';
 import { Rng } from '../random/rng.ts';
@@ -74,8 +75,7 @@ async function runNew(
   const settings = resolveSettings(options);
   const codecSpec = codecSpecOf(options.codec);
   const modelDir = path.resolve(options.outDir);
-  const backend = await initBackend(options.backend);
-  if (backend.warning) callbacks.onLog?.(backend.warning);
+  const backend = await chooseBackend(options.backend, callbacks);
   let loaded: { dataset: Dataset; data: TrainingData };
   try {
     loaded = await loadData(
@@ -181,8 +181,7 @@ async function runResume(
   const settings = applyOverrides(settingsFromMeta(meta.training, metaFile), overrides);
   if (overrides.stepsPerEpoch !== undefined && checkpoint.state.stepInEpoch > 0)
     callbacks.onLog?.('Steps per epoch changed mid-epoch: the new count applies from the next epoch');
-  const backend = await initBackend(overrides.backend);
-  if (backend.warning) callbacks.onLog?.(backend.warning);
+  const backend = await chooseBackend(overrides.backend, callbacks);
   const codecSpec: CodecSpec = { name: meta.codec.name, options: meta.codec.options };
   const vocabulary = new Vocabulary(meta.codec.name, meta.codec.version, meta.vocabulary);
   const stoppedEarly = (): TrainResult => ({
@@ -313,6 +312,17 @@ async function loadData(
   if (data.validation.length === 0)
     callbacks.onLog?.('No validation split: the model folder keeps the latest weights, not the best');
   return { dataset, data };
+}
+
+/**
+ * The backend to train on: the one asked for, else the fastest by the start-up probe's
+ * measurement (model/backend_probe.ts), said in the log (CLI) and in the progress (dashboard).
+ */
+async function chooseBackend(preferred: BackendName | undefined, callbacks: TrainCallbacks): Promise<BackendInfo> {
+  const backend = preferred ? await initBackend(preferred) : await probeBackends();
+  if ('summary' in backend) callbacks.onLog?.(`Backend: ${String(backend.summary)}`);
+  if (backend.warning) callbacks.onLog?.(backend.warning);
+  return backend;
 }
 
 /** Training threads by default: both cores of a two-core machine (data-parallel, see parallel/). */

@@ -69,6 +69,8 @@ export const TrainingProgressSchema = z.strictObject({
   etaSeconds: z.number().nonnegative().nullable(),
   /** Epochs finished (each a saved checkpoint). */
   history: z.array(EpochRecordSchema).max(10_000),
+  /** The TensorFlow.js backend the training process chose by measuring (absent before it chose). */
+  backend: z.string().max(40).optional(),
 });
 /** Event `training.progress`. */
 export type TrainingProgress = z.infer<typeof TrainingProgressSchema>;

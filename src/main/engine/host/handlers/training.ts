@@ -253,6 +253,7 @@ function fromTrainer(previous: TrainingProgress, progress: TrainProgress): Train
     valLoss: finite(progress.valLoss) ?? previous.valLoss,
     tokensPerSec: Math.max(0, Number.isFinite(progress.tokensPerSec) ? progress.tokensPerSec : 0),
     etaSeconds: progress.etaSeconds !== null && progress.etaSeconds >= 0 ? progress.etaSeconds : null,
+    ...(progress.backend ? { backend: progress.backend.slice(0, 40) } : {}),
   };
 }
 

@@ -94,8 +94,9 @@ export class AnswerPlayer {
     for (const slot of this.slots) {
       if (slot.onAt === undefined || slot.offAt !== undefined) continue;
       // After its own note-on, which may still be a few ms ahead.
-      slot.offAt = Math.max(now, slot.onAt + 1);
-      this.sink.noteOff(slot.note.pitch, slot.offAt);
+      const offAt = Math.max(now, slot.onAt + 1);
+      slot.offAt = offAt;
+      this.send(() => this.sink.noteOff(slot.note.pitch, offAt));
     }
     this.finish();
   }
@@ -120,8 +121,9 @@ export class AnswerPlayer {
     for (const slot of this.slots) {
       const end = slot.note.end;
       if (slot.onAt === undefined || slot.offAt !== undefined || end === undefined || end > horizon) continue;
-      slot.offAt = Math.max(end, slot.onAt + 1, now);
-      this.sink.noteOff(slot.note.pitch, slot.offAt);
+      const offAt = Math.max(end, slot.onAt + 1, now);
+      slot.offAt = offAt;
+      this.send(() => this.sink.noteOff(slot.note.pitch, offAt));
     }
     for (const slot of this.slots) {
       if (slot.onAt !== undefined || slot.note.start > horizon) continue;
@@ -130,13 +132,23 @@ export class AnswerPlayer {
       for (const other of this.slots) {
         if (other === slot || other.note.pitch !== slot.note.pitch) continue;
         if (other.onAt === undefined || other.offAt !== undefined) continue;
-        other.offAt = Math.max(at, other.onAt + 1);
-        this.sink.noteOff(other.note.pitch, other.offAt);
+        const offAt = Math.max(at, other.onAt + 1);
+        other.offAt = offAt;
+        this.send(() => this.sink.noteOff(other.note.pitch, offAt));
       }
       slot.onAt = at;
-      this.sink.noteOn(slot.note.pitch, slot.note.velocity, at);
+      this.send(() => this.sink.noteOn(slot.note.pitch, slot.note.velocity, at));
     }
     if (this.complete && this.slots.every((slot) => slot.offAt !== undefined && slot.offAt <= now)) this.finish();
+  }
+
+  /** One send; a failing sink never stalls the schedule (the note counts as sent). */
+  private send(call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      console.warn('An answer note could not be sent:', error);
+    }
   }
 
   private finish(): void {

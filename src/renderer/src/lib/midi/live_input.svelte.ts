@@ -94,8 +94,16 @@ export class LiveInput {
       void piano.start();
       return;
     }
-    // `immediate()` is the audio clock now: live notes skip Tone's look-ahead.
-    const now = Tone.immediate();
+    try {
+      this.pianoThru(event, Tone.immediate());
+    } catch (error) {
+      // The piano must never hold up the listeners (capture, jam) or the outputs.
+      console.warn('The built-in piano could not play a live note:', error);
+    }
+  }
+
+  /** `now` is the audio clock now (`immediate()`): live notes skip Tone's look-ahead. */
+  private pianoThru(event: LiveEvent, now: number): void {
     if (event.kind === 'noteOn') {
       this.pedal.noteOn(event.pitch);
       piano.noteOn(event.pitch, event.velocity, now);

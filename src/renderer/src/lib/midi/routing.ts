@@ -14,6 +14,15 @@ function audioTime(atMs: number): number | undefined {
   return Tone.immediate() + Math.max(0, atMs - performance.now()) / 1000;
 }
 
+/** Runs a piano call; a failure of the built-in piano (e.g. Tone refusing a time) never stops MIDI output. */
+function safely(call: () => void): void {
+  try {
+    call();
+  } catch (error) {
+    console.warn('The built-in piano could not play a note:', error);
+  }
+}
+
 /** A sink sending notes to the devices' chosen outputs and, when the settings say so, the piano. */
 export function deviceSink(devices: MidiDevices): NoteSink {
   return {
@@ -23,7 +32,7 @@ export function deviceSink(devices: MidiDevices): NoteSink {
       if (devices.settings.piano) {
         const time = audioTime(atMs);
         if (time === undefined) void piano.start();
-        else piano.noteOn(pitch, velocity, time);
+        else safely(() => piano.noteOn(pitch, velocity, time));
       }
     },
     noteOff(pitch, atMs) {
@@ -31,7 +40,7 @@ export function deviceSink(devices: MidiDevices): NoteSink {
       devices.send([0x80 | channel, pitch & 0x7f, 0], atMs);
       if (devices.settings.piano) {
         const time = audioTime(atMs);
-        if (time !== undefined) piano.noteOff(pitch, time);
+        if (time !== undefined) safely(() => piano.noteOff(pitch, time));
       }
     },
   };

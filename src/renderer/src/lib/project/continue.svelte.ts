@@ -111,10 +111,11 @@ export class ContinueModel {
     }
     const generationId = newGenerationId();
     const project = this.session.project;
-    const takeCount = project.tracks.filter((t) => t.kind === 'take').length;
+    // Numbered over the project's life, so a new take never shares a name with an earlier one.
+    const takeCount = project.history.reduce((sum, record) => sum + record.takeTrackIds.length, 0);
     const bar = barAtTick(project.timeSignatures, plan.placeAt).bar;
     const takes: Track[] = Array.from({ length: settings.variations }, (_, variation) => ({
-      ...newTrack('take', `Take ${takeCount + variation + 1} (bar ${bar})`, takeCount + variation),
+      ...newTrack('take', `Take ${takeCount + variation + 1}`, takeCount + variation),
       take: { generationId, variation },
     }));
     const record: GenerationRecord = {

@@ -99,6 +99,8 @@ export class ProjectFiles {
   onAutosave: (result: { at?: string; error?: string }) => void = () => undefined;
 
   #autosaveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The autosave being sent, so a save waits for it (and no stale autosave outlives the save). */
+  #autosaving: Promise<void> = Promise.resolve();
   #lastAutosaved: Project | undefined;
   #started = false;
   #hasNativeDialogs: Promise<boolean>;
@@ -142,7 +144,13 @@ export class ProjectFiles {
   }
 
   /** Sends the project to the host's autosave/ if it changed since the last autosave. */
-  async autosaveNow(): Promise<void> {
+  autosaveNow(): Promise<void> {
+    const run = this.#autosaving.then(() => this.#autosave());
+    this.#autosaving = run;
+    return run;
+  }
+
+  async #autosave(): Promise<void> {
     const project = this.session.project;
     if (!this.session.dirty || project === this.#lastAutosaved) return;
     try {
@@ -212,6 +220,8 @@ export class ProjectFiles {
   }
 
   async #saveTo(where: { path?: string; fileName?: string }): Promise<string | undefined> {
+    clearTimeout(this.#autosaveTimer);
+    await this.#autosaving;
     const project = this.session.project;
     try {
       const saved = await this.api.request('projects.save', { project, ...where });

@@ -43,8 +43,11 @@ import {
   scrollBy,
   zoomPitch,
   zoomTime,
+  xToTick,
+  yToPitch,
   type RollViewport,
 } from './viewport.ts';
+import { hitNote } from './hit_test.ts';
 
 /** What the editor needs of the project session (ProjectSession has it). */
 export interface RollSession {
@@ -95,6 +98,7 @@ export class RollController implements GestureContext {
   newNoteVelocity: Velocity = 96;
   preview: RollPreview | undefined;
   litPitch: MidiNote | undefined;
+  hoverPitch: MidiNote | undefined;
   laneHeight = 80;
   /** Called when the viewport changes (scrollbars, zoom readout). */
   onView: ((view: RollViewport) => void) | undefined;
@@ -200,6 +204,7 @@ export class RollController implements GestureContext {
       seedRange: this.session.seedRange,
       grid: this.grid,
       litPitch: this.litPitch,
+      hoverPitch: this.hoverPitch,
     };
   }
 
@@ -221,7 +226,7 @@ export class RollController implements GestureContext {
         case 'rulerPlayhead':
           return drawRulerPlayhead(ctx, scene.view, scene.playheadTick, height);
         case 'keyboard':
-          return drawKeyboard(ctx, scene.view, width, scene.litPitch);
+          return drawKeyboard(ctx, scene.view, width, scene.litPitch, scene.hoverPitch);
         case 'lane':
           return drawVelocityLane(ctx, scene, height);
       }
@@ -284,7 +289,7 @@ export class RollController implements GestureContext {
   /** Zooms to show the active track's notes (or all tracks', or the first bars). */
   zoomToFit(): void {
     const tracks = this.track?.notes.length ? [this.track] : this.session.project.tracks;
-    const extent = noteExtent(tracks.flatMap((t) => t.notes));
+    const extent = noteExtent(...tracks.map((t) => t.notes));
     if (!extent) {
       this.#setView(centrePitches(fitViewport(this.#view, 0, PPQ * 16, 48, 72), 48, 72));
       return;
@@ -296,7 +301,8 @@ export class RollController implements GestureContext {
     // Trackpads send both axes; Shift turns a mouse wheel sideways.
     const dx = wheel.shift && wheel.dx === 0 ? wheel.dy : wheel.dx;
     const dy = wheel.shift && wheel.dx === 0 ? 0 : wheel.dy;
-    if (wheel.ctrl && wheel.shift) this.zoomPitchBy(Math.exp(-wheel.dy * 0.002), wheel.y);
+    // Browsers may turn a Shift+wheel into a sideways one: either axis zooms the pitch rows.
+    if (wheel.ctrl && wheel.shift) this.zoomPitchBy(Math.exp(-(wheel.dy || wheel.dx) * 0.002), wheel.y);
     else if (wheel.ctrl) this.zoomBy(Math.exp(-wheel.dy * 0.0025), wheel.x);
     else this.#setView(scrollBy(this.#view, dx, dy));
   }
@@ -309,11 +315,48 @@ export class RollController implements GestureContext {
   }
 
   pointerMove(pointer: RollPointer): string | undefined {
+    const hover = yToPitch(this.#view, pointer.y);
+    if (hover !== this.hoverPitch) {
+      this.hoverPitch = hover;
+      this.renderer.invalidate('keyboard');
+    }
     if (this.#gesture) {
       this.#gesture.move(pointer);
       return undefined;
     }
     return cursorFor(this.tool, this, pointer.x, pointer.y);
+  }
+
+  /** The pointer left the note area. */
+  pointerLeave(): void {
+    if (this.hoverPitch === undefined) return;
+    this.hoverPitch = undefined;
+    this.renderer.invalidate('keyboard');
+  }
+
+  /**
+   * A double click with the select tool: on a note deletes it, on an empty spot adds a note of
+   * the last drawn length there, a quick alternative to switching tools. (The draw tool's
+   * clicks already draw, the erase tool's erase.)
+   */
+  doubleClick(pointer: RollPointer): void {
+    if (this.tool !== 'select') return;
+    const hit = hitNote(this.#view, this.index, pointer.x, pointer.y);
+    const track = this.track;
+    if (hit && track) {
+      this.apply({ type: 'deleteNotes', trackId: track.id, noteIds: [hit.note.id] });
+      return;
+    }
+    const note = {
+      id: newNoteId(),
+      pitch: yToPitch(this.#view, pointer.y),
+      velocity: this.newNoteVelocity,
+      start: this.snap(xToTick(this.#view, pointer.x), 'floor', pointer.alt),
+      duration: this.newNoteLength,
+    };
+    this.editTrack((trackId) => ({ type: 'addNotes', trackId, notes: [note] }));
+    this.select(new Set([note.id]));
+    this.audition(note.pitch, note.velocity);
   }
 
   pointerUp(pointer: RollPointer): void {
@@ -504,7 +547,7 @@ export class RollController implements GestureContext {
   #initialPlacement(): void {
     if (this.#view.width <= 0) return;
     const tracks = this.track?.notes.length ? [this.track] : this.session.project.tracks;
-    const extent = noteExtent(tracks.flatMap((t) => t.notes));
+    const extent = noteExtent(...tracks.map((t) => t.notes));
     const pxPerTick = Math.max(0.02, Math.min(0.25, this.#view.width / (PPQ * 4 * 4.5)));
     const start = extent ? Math.max(0, extent.start - PPQ) : 0;
     const low = extent ? extent.low : 55;

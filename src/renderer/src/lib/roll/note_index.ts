@@ -78,19 +78,29 @@ export function notesIn(
   return found;
 }
 
-/** Extent of a set of notes: first start, last end, lowest and highest pitch (undefined if empty). */
-export function noteExtent(
-  notes: Iterable<ProjectNote>,
-): { start: Ticks; end: Ticks; low: MidiNote; high: MidiNote } | undefined {
+/** Where some notes lie: first start, last end, lowest and highest pitch. */
+export interface NoteExtent {
+  start: Ticks;
+  end: Ticks;
+  low: MidiNote;
+  high: MidiNote;
+}
+
+/** Extent of one or more lists of notes (undefined if all are empty); one plain pass. */
+export function noteExtent(...lists: readonly (readonly ProjectNote[])[]): NoteExtent | undefined {
   let start = Infinity;
   let end = -Infinity;
   let low = 128;
   let high = -1;
-  for (const note of notes) {
-    start = Math.min(start, note.start);
-    end = Math.max(end, note.start + note.duration);
-    low = Math.min(low, note.pitch);
-    high = Math.max(high, note.pitch);
+  for (const notes of lists) {
+    for (let i = 0; i < notes.length; i++) {
+      const note = notes[i];
+      if (note.start < start) start = note.start;
+      const noteEnd = note.start + note.duration;
+      if (noteEnd > end) end = noteEnd;
+      if (note.pitch < low) low = note.pitch;
+      if (note.pitch > high) high = note.pitch;
+    }
   }
   return high < 0 ? undefined : { start, end, low, high };
 }

@@ -117,6 +117,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
 export const MOUSE_HINTS: readonly { label: string; description: string }[] = [
   { label: 'Drag a note', description: 'Move it (snapped; hold Alt for free, Ctrl to copy)' },
   { label: 'Drag a note’s edge', description: 'Change its length or start' },
+  { label: 'Double-click', description: 'Select tool: add a note, or delete the one clicked' },
   { label: 'Wheel / Shift+wheel', description: 'Scroll up-down / left-right' },
   { label: 'Ctrl+wheel', description: 'Zoom time; Ctrl+Shift+wheel zooms pitch' },
   { label: 'Click the ruler', description: 'Place the playhead; drag on it to set a loop' },

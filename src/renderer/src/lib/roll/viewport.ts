@@ -23,7 +23,7 @@ export interface RollViewport {
 export const TOP_PITCH = 127;
 export const PITCH_ROWS = 128;
 
-export const MIN_PX_PER_TICK = 0.002;
+export const MIN_PX_PER_TICK = 0.0002;
 export const MAX_PX_PER_TICK = 2;
 export const MIN_ROW_HEIGHT = 4;
 export const MAX_ROW_HEIGHT = 40;

@@ -10,6 +10,7 @@ export function drawKeyboard(
   view: RollViewport,
   width: number,
   litPitch: number | undefined,
+  hoverPitch?: number,
 ): void {
   ctx.fillStyle = ROLL_THEME.keyWhite;
   ctx.fillRect(0, 0, width, view.height);
@@ -32,6 +33,10 @@ export function drawKeyboard(
   ctx.stroke(lines);
   ctx.fillStyle = ROLL_THEME.keyBlack;
   ctx.fill(black);
+  if (hoverPitch !== undefined && hoverPitch !== litPitch && hoverPitch >= low && hoverPitch <= high) {
+    ctx.fillStyle = 'rgba(143, 176, 255, 0.35)';
+    ctx.fillRect(0, pitchToY(view, hoverPitch), width, view.rowHeight);
+  }
   if (litPitch !== undefined && litPitch >= low && litPitch <= high) {
     ctx.fillStyle = ROLL_THEME.keyLit;
     ctx.fillRect(0, pitchToY(view, litPitch), isBlackKey(litPitch) ? width * 0.62 : width, view.rowHeight);

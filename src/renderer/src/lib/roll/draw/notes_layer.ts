@@ -79,8 +79,10 @@ function drawTrackNotes(
   const selected = new Path2D();
   const borders = new Path2D();
   const visible: ProjectNote[] = [];
+  let count = 0;
   forEachNoteIn(noteIndex(track.notes), from, to, low, high, (note) => {
     if (lifted?.has(note.id)) return;
+    count++;
     const r = noteRect(view, note);
     if (scene.selection.has(note.id)) selected.rect(r.x, r.y, r.w, r.h);
     else {
@@ -104,8 +106,8 @@ function drawTrackNotes(
   ctx.strokeStyle = ROLL_THEME.selectionStroke;
   ctx.stroke(selected);
   ctx.globalAlpha = 1;
-  if (view.rowHeight >= 12 && visible.length <= MAX_LABELLED) drawLabels(ctx, view, visible);
-  return visible.length;
+  if (view.rowHeight >= 12 && count <= MAX_LABELLED) drawLabels(ctx, view, visible);
+  return count;
 }
 
 /** Pitch names inside notes wide enough to hold them. */

@@ -21,8 +21,10 @@ export interface RollScene {
   seedRange: TickRange | undefined;
   /** Snap step (null: grid off); the drawn grid follows it where it fits. */
   grid: Ticks | null;
-  /** Keys lit on the keyboard (auditioned or under the pointer). */
+  /** The key lit on the keyboard (auditioned). */
   litPitch: number | undefined;
+  /** The row under the pointer, marked on the keyboard. */
+  hoverPitch: number | undefined;
 }
 
 /** The note as the preview shows it (moved, resized or re-velocitied), or itself. */
