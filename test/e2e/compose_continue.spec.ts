@@ -49,7 +49,7 @@ interface WireProject {
 
 async function project(page: Page): Promise<WireProject> {
   return page.evaluate(() =>
-    (window as unknown as { __continuo: { project(): WireProject } }).__continuo.project(),
+    (globalThis as unknown as { __continuo: { project(): WireProject } }).__continuo.project(),
   );
 }
 
@@ -126,9 +126,9 @@ test('continue from the playhead with a trained model: takes after the playhead,
   const playhead = 12 * BAR;
   await page.evaluate(
     (tick) =>
-      (window as unknown as { __continuo: { setPlayheadTick(t: number): void } }).__continuo.setPlayheadTick(
-        tick,
-      ),
+      (
+        globalThis as unknown as { __continuo: { setPlayheadTick(t: number): void } }
+      ).__continuo.setPlayheadTick(tick),
     playhead,
   );
 
@@ -205,9 +205,9 @@ test('continue from the playhead with a trained model: takes after the playhead,
   // A second continuation from the end of the first: the previous take is kept, never replaced.
   await page.evaluate(
     (tick) =>
-      (window as unknown as { __continuo: { setPlayheadTick(t: number): void } }).__continuo.setPlayheadTick(
-        tick,
-      ),
+      (
+        globalThis as unknown as { __continuo: { setPlayheadTick(t: number): void } }
+      ).__continuo.setPlayheadTick(tick),
     16 * BAR,
   );
   await settings.getByLabel('Takes').fill('1');

@@ -37,7 +37,7 @@ async function call<K extends keyof Hooks>(
 ): Promise<Awaited<ReturnType<Hooks[K]>>> {
   return page.evaluate(
     ([hook, values]) => {
-      const hooks = (window as unknown as { __continuo: Record<string, (...a: unknown[]) => unknown> })
+      const hooks = (globalThis as unknown as { __continuo: Record<string, (...a: unknown[]) => unknown> })
         .__continuo;
       return hooks[hook](...values);
     },
@@ -67,7 +67,7 @@ async function clickRuler(page: Page, tick: number): Promise<void> {
 /** Opens a two-bar phrase at 120 qpm: a C major scale in quarters over a held bass and a chord. */
 async function openPhrase(page: Page): Promise<void> {
   await page.evaluate((ppq) => {
-    const hooks = (window as unknown as { __continuo: Hooks }).__continuo;
+    const hooks = (globalThis as unknown as { __continuo: Hooks }).__continuo;
     const project = hooks.project() as unknown as {
       tracks: { notes: { id: string; pitch: number; velocity: number; start: number; duration: number }[] }[];
     };
@@ -199,6 +199,17 @@ test('play, pause, stop, seek, tempo, loop and an offline render with the sample
   expect(render.peak).toBeGreaterThan(0.05);
   expect(render.peak).toBeLessThanOrEqual(1.5);
   expect(render.rms).toBeGreaterThan(0.005);
+
+  // A muted track is not heard; solo brings it back.
+  const tracks = page.getByRole('region', { name: 'Tracks' });
+  await tracks.getByRole('button', { name: 'Mute Piano' }).click();
+  const muted = await call(page, 'renderOffline');
+  expect(muted.notes).toBe(0);
+  expect(muted.peak).toBe(0);
+  await tracks.getByRole('button', { name: 'Solo Piano' }).click();
+  expect((await call(page, 'renderOffline')).notes).toBe(12);
+  await tracks.getByRole('button', { name: 'Solo Piano' }).click();
+  await tracks.getByRole('button', { name: 'Mute Piano' }).click();
 
   // The About box credits the piano samples.
   await transport.getByRole('button', { name: 'About' }).click();

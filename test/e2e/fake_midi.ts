@@ -139,7 +139,11 @@ function fakeMidiScript(defaults: { input: { id: string; name: string }; output:
 
 /** Installs the fake on a page (call before `page.goto`). */
 export async function installFakeMidi(page: Page): Promise<void> {
-  await page.addInitScript(fakeMidiScript, { input: FAKE_INPUT, output: FAKE_OUTPUT });
+  // As source text, with a stand-in for the `__name` helper some TypeScript runners (tsx) insert.
+  const defaults = JSON.stringify({ input: FAKE_INPUT, output: FAKE_OUTPUT });
+  await page.addInitScript({
+    content: `(() => { const __name = (f) => f; (${fakeMidiScript.toString()})(${defaults}); })();`,
+  });
 }
 
 /** Delivers a burst of messages, each with its own timestamp, in one page call. */

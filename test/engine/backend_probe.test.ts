@@ -10,7 +10,9 @@ describe('the start-up backend probe', () => {
     const fastest = measured.reduce((a, b) => ((b.msPerStep ?? 0) < (a.msPerStep ?? 0) ? b : a));
     expect(result.name).toBe(fastest.name);
     expect(tf.getBackend()).toBe(result.name);
-    expect(result.summary).toMatch(new RegExp(`^${result.name} \\(probed: wasm [\\d.]+ ms, cpu [\\d.]+ ms per step\\)$`));
+    expect(result.summary).toMatch(
+      new RegExp(`^${result.name} \\(probed: wasm [\\d.]+ ms, cpu [\\d.]+ ms per step\\)$`),
+    );
     console.log(`probe: ${result.summary}`);
   }, 120_000);
 });

@@ -51,11 +51,13 @@ describe('data-parallel training on two threads', () => {
       const parallel: number[] = [];
       for (const b of data) parallel.push(await trainer.trainStep(b.inputs, b.targets, BATCH, options));
       expect(single[19]).toBeLessThan(single[0]);
-      for (let i = 0; i < 20; i++) expect(Math.abs(parallel[i] - single[i])).toBeLessThan(1e-4 * single[i] + 1e-5);
+      for (let i = 0; i < 20; i++)
+        expect(Math.abs(parallel[i] - single[i])).toBeLessThan(1e-4 * single[i] + 1e-5);
       expect(trainer.counters).toEqual({ coordinatorRows: 20 * 4, workerRows: 20 * 4, soloSteps: 0 });
       let worst = 0;
       for (const [name, w] of Object.entries(model.weightData()))
-        for (let i = 0; i < w.data.length; i++) worst = Math.max(worst, Math.abs(w.data[i] - singleWeights[name][i]));
+        for (let i = 0; i < w.data.length; i++)
+          worst = Math.max(worst, Math.abs(w.data[i] - singleWeights[name][i]));
       expect(worst).toBeLessThan(1e-3);
     } finally {
       await trainer.close();
@@ -72,7 +74,8 @@ describe('data-parallel training on two threads', () => {
         trainer.setWorkerPaused(i >= 5 && i < 12);
         losses.push(await trainer.trainStep(b.inputs, b.targets, BATCH, options));
       }
-      for (let i = 0; i < 20; i++) expect(Math.abs(losses[i] - single[i])).toBeLessThan(1e-4 * single[i] + 1e-5);
+      for (let i = 0; i < 20; i++)
+        expect(Math.abs(losses[i] - single[i])).toBeLessThan(1e-4 * single[i] + 1e-5);
       expect(trainer.counters.soloSteps).toBe(7);
       expect(trainer.counters.workerRows).toBe(13 * 4);
     } finally {

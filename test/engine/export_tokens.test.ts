@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('token shards for training elsewhere', () => {
-  it('writes NumPy int32 shards that numpy reads back as the trainer\'s token streams', async () => {
+  it("writes NumPy int32 shards that numpy reads back as the trainer's token streams", async () => {
     const dataset = await openDataset([sharedData('nottingham', 'ABC_original', 'jigs.abc')], {
       codec: 'abc',
       cache: false,
@@ -47,16 +47,17 @@ describe('token shards for training elsewhere', () => {
       '    out[s["file"]] = [int(a.sum()), int(a.max()), a[:5].tolist()]',
       'print(json.dumps(out))',
     ].join('\n');
-    const read = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, out], { encoding: 'utf8' })) as Record<
-      string,
-      [number, number, number[]]
-    >;
+    const read = JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', script, out], { encoding: 'utf8' }),
+    ) as Record<string, [number, number, number[]]>;
     const first = manifest.train[0];
     const ids = data.streams[0].ids;
     expect(read[first.file][2]).toEqual(Array.from(ids.subarray(0, 5)));
     expect(read[first.file][0]).toBe(ids.reduce((a, b) => a + b, 0));
     expect(Math.max(...Object.values(read).map((r) => r[1]))).toBeLessThan(manifest.vocabSize);
-    const vocabulary = JSON.parse(await readFile(path.join(out, 'vocabulary.json'), 'utf8')) as { tokens: string[] };
+    const vocabulary = JSON.parse(await readFile(path.join(out, 'vocabulary.json'), 'utf8')) as {
+      tokens: string[];
+    };
     expect(vocabulary.tokens).toEqual([...data.vocabulary.tokens]);
   }, 120_000);
 });

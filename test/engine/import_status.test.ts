@@ -54,7 +54,7 @@ describe('import status', () => {
   it('an import where some files fail keeps the rest and says how many failed', async () => {
     const finished = await importPaths([path.join(dir, 'mixed')], 'abc');
     expect(finished).toMatchObject({ outcome: 'done', failedFiles: 1, failedItems: 0 });
-    expect(finished['message']).toMatch(/^Imported, but 1 file failed/);
+    expect(finished['message']).toMatch(/^1 file failed: the rest is in the dataset/);
     const [dataset] = (await harness.call('datasets.list', {})).datasets;
     expect(dataset).toMatchObject({ codec: 'abc', errorCount: 1, stats: { items: 1 } });
     await harness.call('datasets.remove', { id: dataset.id });

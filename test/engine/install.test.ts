@@ -13,8 +13,9 @@ import { REPO_ROOT } from '../helpers/data.ts';
  * The download failure is real: ELECTRON_MIRROR points at a closed port, so electron's
  * install.js fails exactly as it does without network to GitHub (ELECTRON_SKIP_BINARY_DOWNLOAD
  * is removed from the environment). Packages come from the npm cache when it has them
- * (`--prefer-offline`; CI's own install has just filled it), which keeps the test near a minute
- * without changing what npm resolves, checks or runs.
+ * (`--prefer-offline`; CI's own install has just filled it), which keeps the test at 1.5-2 minutes
+ * on an idle 2-core machine without changing what npm resolves, checks or runs. The time limits
+ * are wider: on a machine busy with other work npm ci alone has taken 3.5 minutes.
  */
 
 const UNREACHABLE_MIRROR = 'http://127.0.0.1:9/';
@@ -78,7 +79,7 @@ describe('install on a machine without the Electron download', () => {
   });
 
   it('npm ci accepts the committed lock file and says in one line that Electron was not downloaded', () => {
-    const run = npm(['ci']);
+    const run = npm(['ci'], 270_000);
     expect(run.code, run.output).toBe(0);
     const notes = run.output
       .split('\n')
@@ -89,15 +90,15 @@ describe('install on a machine without the Electron download', () => {
     expect(readFileSync(path.join(clone, 'node_modules/electron/package.json'), 'utf8')).toContain(
       '"name": "electron"',
     );
-  }, 170_000);
+  }, 280_000);
 
   it('npm install succeeds too and leaves the lock file as committed', () => {
     const before = readFileSync(path.join(clone, 'package-lock.json'), 'utf8');
-    const run = npm(['install']);
+    const run = npm(['install'], 150_000);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain('Electron binary was not downloaded');
     expect(readFileSync(path.join(clone, 'package-lock.json'), 'utf8')).toBe(before);
-  }, 120_000);
+  }, 160_000);
 
   it('npm start serves the studio in the browser and prints its URL', async () => {
     const dataDir = path.join(clone, '.data');
@@ -109,8 +110,9 @@ describe('install on a machine without the Electron download', () => {
     });
     let output = '';
     started.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // The first start builds the UI: about 15 s on an idle 2-core machine, minutes on a loaded one.
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL within 60 s:\n${output}`)), 60_000);
+      const timer = setTimeout(() => reject(new Error(`no URL within 150 s:\n${output}`)), 150_000);
       started?.stdout?.on('data', (chunk: Buffer) => {
         output += chunk.toString();
         const match = /Continuo studio: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
@@ -134,5 +136,5 @@ describe('install on a machine without the Electron download', () => {
     expect(asset.status).toBe(200);
     if (started.pid !== undefined) process.kill(-started.pid, 'SIGTERM');
     await new Promise((resolve) => started?.once('exit', resolve));
-  }, 90_000);
+  }, 180_000);
 });

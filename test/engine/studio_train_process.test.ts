@@ -81,7 +81,9 @@ describe('studio training in its own process', () => {
       stepsPerEpoch: 2,
       batchSize: 4,
     });
-    expect(await studio.eventFor('training.finished', small.jobId, 120_000)).toMatchObject({ outcome: 'done' });
+    expect(await studio.eventFor('training.finished', small.jobId, 120_000)).toMatchObject({
+      outcome: 'done',
+    });
     // The form's parameter count is the trained model's (the vocabulary includes the transposed copies).
     const estimate = await studio.call('training.estimate', {
       datasetId,

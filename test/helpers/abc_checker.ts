@@ -407,19 +407,20 @@ export function checkTune(tokens: readonly string[]): { ok: true } | { ok: false
 function stateKey(s: CheckState): string {
   // Progress and accidentals far from any pending note do not change what can follow, except
   // through spelling, which matters only for a pending tie or chord.
-  const spelling = s.tieTo || s.pending?.chord ? JSON.stringify([s.octave, s.letter]) : '';
-  return JSON.stringify([
+  const p = s.pending;
+  const spelling = s.tieTo || p?.chord ? `${JSON.stringify(s.octave)}${JSON.stringify(s.letter)}` : '';
+  return [
     s.full?.key,
     s.unit.key,
-    s.key,
+    s.key.join(','),
     s.length.key,
     s.count > 0,
-    s.pending && [s.pending.base.key, s.pending.factor.key, s.pending.dur, s.pending.note !== null, s.pending.canBreak, s.pending.chord],
-    s.second?.key,
-    s.tuplet && [s.tuplet.factor.key, s.tuplet.left],
-    s.tieTo,
+    p ? `${p.base.key}:${p.factor.key}:${p.dur}:${p.note !== null}:${p.canBreak}:${p.chord?.join('.') ?? '-'}` : '',
+    s.second?.key ?? '',
+    s.tuplet ? `${s.tuplet.factor.key}:${s.tuplet.left}` : '',
+    s.tieTo ? `${s.tieTo.step}:${s.tieTo.pitch}` : '',
     s.role,
-    s.pickup?.key,
+    s.pickup?.key ?? '',
     s.repeat,
     s.sectionPickup,
     s.sectionBars > 0,
@@ -430,71 +431,66 @@ function stateKey(s: CheckState): string {
     s.over,
     s.done,
     spelling,
-  ]);
+  ].join('|');
 }
 
-/** Memo of the search per vocabulary: a state's key -> keys of the states right after its bar ends. */
+/** Memo of the search per vocabulary: keys of states known to complete, or known not to. */
 interface SearchMemo {
-  after: Map<string, Set<string>>;
-  states: Map<string, CheckState>;
+  yes: Set<string>;
+  no: Set<string>;
 }
 const memos = new WeakMap<readonly string[], SearchMemo>();
 
 /**
- * Whether some continuation from `state` with tokens of `vocabulary` reaches a complete tune.
- * Within a bar the tokens form a DAG (every token adds length or closes a construct), searched
- * with memo for the states right after the bar's line; across bars a breadth-first search over
- * those states. Only bar-shaping tokens are tried, plus notes where a tie, a chord or a tune
- * without notes needs them.
+ * Whether some continuation from `state` with tokens of `vocabulary` reaches a complete tune:
+ * a depth-first search over tokens (bar lines first, then the bar-shaping tokens: rests,
+ * lengths, tuplets, broken rhythms, endings; notes only where a tie, a chord or a tune without
+ * notes needs them), pruned when a bar runs past its length. Results are memoised per
+ * vocabulary; a "no" only when its search met no state still being searched (a cycle).
  */
 export function canComplete(state: CheckState, vocabulary: readonly string[]): boolean {
   let memo = memos.get(vocabulary);
   if (!memo) {
-    memo = { after: new Map(), states: new Map() };
+    memo = { yes: new Set(), no: new Set() };
     memos.set(vocabulary, memo);
   }
-  const { after, states } = memo;
+  const { yes, no } = memo;
   const bars = vocabulary.filter((t) => BARS.includes(t));
   const shaping = vocabulary.filter(
     (t) => t === 'z' || t === '[1' || t === '[2' || t === ']' || readDuration(t) || readTuplet(t) || BROKEN[t],
   );
   const notes = vocabulary.filter((t) => readNote(t));
-  const inBar = (s: CheckState): string[] => {
-    if (s.tieTo) return notes;
+  const candidates = (s: CheckState): string[] => {
+    if (s.tieTo) return [...bars, ...notes];
     if (s.pending?.chord) return s.pending.chord.length >= 2 ? [']'] : notes;
-    if (s.notes === 0) return [...shaping, ...notes.filter((t) => step(s, t)).slice(0, 2)];
-    return shaping;
+    if (s.notes === 0) return [...bars, ...shaping, ...notes, '['];
+    return [...bars, ...shaping];
   };
-  const nextBars = (s: CheckState): Set<string> => {
+  const onStack = new Set<string>();
+  /** 1 = completes, 0 = does not, -1 = not found but met a state being searched. */
+  const search = (s: CheckState): number => {
+    if (isComplete(s)) return 1;
+    if (s.full && s.length.cmp(s.full) > 0) return 0;
     const key = stateKey(s);
-    const known = after.get(key);
-    if (known) return known;
-    const out = new Set<string>();
-    after.set(key, out);
-    if (s.full && s.length.cmp(s.full) > 0) return out;
-    for (const bar of bars) {
-      const next = step(s, bar);
-      if (!next) continue;
-      const k = stateKey(next);
-      states.set(k, next);
-      out.add(k);
-    }
-    for (const token of inBar(s)) {
+    if (yes.has(key)) return 1;
+    if (no.has(key)) return 0;
+    if (onStack.has(key)) return -1;
+    onStack.add(key);
+    let cycle = false;
+    for (const token of candidates(s)) {
       const next = step(s, token);
-      if (next) for (const k of nextBars(next)) out.add(k);
+      if (!next) continue;
+      const found = search(next);
+      if (found === 1) {
+        onStack.delete(key);
+        yes.add(key);
+        return 1;
+      }
+      if (found === -1) cycle = true;
     }
-    return out;
+    onStack.delete(key);
+    if (!cycle) no.add(key);
+    return cycle ? -1 : 0;
   };
-  if (isComplete(state)) return true;
-  const seen = new Set<string>();
-  const queue = [...nextBars(state)];
-  while (queue.length > 0) {
-    const key = queue.pop() as string;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const s = states.get(key) as CheckState;
-    if (isComplete(s)) return true;
-    for (const k of nextBars(s)) if (!seen.has(k)) queue.push(k);
-  }
-  return false;
+  return search(state) === 1;
 }

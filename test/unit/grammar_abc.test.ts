@@ -10,6 +10,8 @@ import { canComplete, checkTune, headerState, step, type CheckState } from '../h
 import { HAS_SHARED_DATA } from '../helpers/data.ts';
 import { header, jigsVocabulary, METERS, randomTune } from './grammar_abc_fixtures.ts';
 
+const PREFIXES = Number(process.env.GRAMMAR_PREFIXES ?? 36);
+
 describe.skipIf(!HAS_SHARED_DATA)('ABC grammar', () => {
   const { vocabulary, pieces } = jigsVocabulary();
   const grammar = createCodec('abc').grammar?.(vocabulary);
@@ -47,7 +49,7 @@ describe.skipIf(!HAS_SHARED_DATA)('ABC grammar', () => {
     expect(grammar).toBeDefined();
     let allowedSeen = 0;
     let refusedSeen = 0;
-    for (const prefix of prefixes(36)) {
+    for (const prefix of prefixes(PREFIXES)) {
       let checker: CheckState | null = headerState(prefix[1], prefix[2], prefix[3]);
       for (const token of prefix.slice(4)) checker = checker && step(checker, token);
       expect(checker, prefix.join(' ')).not.toBeNull();
@@ -64,8 +66,8 @@ describe.skipIf(!HAS_SHARED_DATA)('ABC grammar', () => {
       });
     }
     // Not a mask that passes by allowing only plain notes, nor one that allows everything.
-    expect(allowedSeen).toBeGreaterThan(36 * 20);
-    expect(refusedSeen).toBeGreaterThan(36 * 10);
+    expect(allowedSeen).toBeGreaterThan(PREFIXES * 20);
+    expect(refusedSeen).toBeGreaterThan(PREFIXES * 10);
   });
 
   it('never allows an accidental the key does not need, nor double sharps or flats', () => {

@@ -2,7 +2,11 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { newProject, newTrack } from '../../src/shared/project/create.ts';
 import { PPQ, type NoteId, type Project, type ProjectNote } from '../../src/shared/project/types.ts';
-import { PIANO_SAMPLE_NOTES, pianoSampleFile, velocityGain } from '../../src/renderer/src/lib/audio/piano.ts';
+import {
+  PIANO_SAMPLE_NOTES,
+  pianoSampleFile,
+  velocityGain,
+} from '../../src/renderer/src/lib/audio/piano_samples.ts';
 import { audibleEndTick, clicksIn, notesStartingIn } from '../../src/renderer/src/lib/audio/schedule.ts';
 import { formatBarsBeats, formatClock } from '../../src/renderer/src/lib/audio/transport_format.ts';
 

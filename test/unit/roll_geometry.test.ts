@@ -139,3 +139,22 @@ describe('shortcuts', () => {
     expect(commandFor({ key: '1', ctrl: false, shift: false, alt: true })).toBeUndefined();
   });
 });
+
+describe('zoomed-out drawing', () => {
+  it('merges notes of a row that touch at this zoom into whole-pixel runs', async () => {
+    const { PixelRuns } = await import('../../src/renderer/src/lib/roll/draw/pixel_runs.ts');
+    const runs: [number, number, number][] = [];
+    const merge = new PixelRuns((pitch, x0, x1) => runs.push([pitch, x0, x1]));
+    merge.add(60, 0.2, 1.1);
+    merge.add(62, 0.5, 0.6);
+    merge.add(60, 1.5, 3.2);
+    merge.add(60, 9.4, 9.5);
+    merge.add(62, 1.9, 2.0);
+    expect(merge.flush()).toBe(3);
+    expect(runs.sort()).toEqual([
+      [60, 0, 4],
+      [60, 9, 10],
+      [62, 0, 2],
+    ]);
+  });
+});

@@ -52,7 +52,9 @@ describe('batched generation (four streams per kernel call)', () => {
     };
     const one = time(1);
     const eight = time(8);
-    console.log(`stepper 2x256: batch 1 ${(one / 1000).toFixed(3)} ms/step, batch 8 ${(eight / 1000).toFixed(3)} ms/step (${(eight / one).toFixed(2)}x one)`);
+    console.log(
+      `stepper 2x256: batch 1 ${(one / 1000).toFixed(3)} ms/step, batch 8 ${(eight / 1000).toFixed(3)} ms/step (${(eight / one).toFixed(2)}x one)`,
+    );
     expect(eight).toBeLessThan(8 * one);
   });
 });

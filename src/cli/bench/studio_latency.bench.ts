@@ -41,7 +41,8 @@ export const benchmark: Benchmark = {
     const events: Seen[] = [];
     let core: StudioCore | undefined;
     const call = async <M extends Method>(method: M, payload: unknown): Promise<ResultOf<M>> => {
-      const response = await dispatch(core!.handlers, method, payload);
+      if (!core) throw new Error('the studio core is not running');
+      const response = await dispatch(core.handlers, method, payload);
       if (!response.ok) throw new Error(`${method}: ${response.error.message}`);
       return response.result as ResultOf<M>;
     };
@@ -63,7 +64,10 @@ export const benchmark: Benchmark = {
         broadcast: (event, payload) => events.push({ event, payload: payload as Record<string, unknown> }),
       });
       const imported = await call('datasets.import', { paths: [jigs()], codec: 'abc', name: 'jigs' });
-      await waitFor((e) => e.event === 'datasets.finished' && e.payload.jobId === imported.jobId, 'the import');
+      await waitFor(
+        (e) => e.event === 'datasets.finished' && e.payload.jobId === imported.jobId,
+        'the import',
+      );
       const datasetId = imported.datasetId;
       const small = await call('training.start', {
         datasetId,
@@ -73,7 +77,10 @@ export const benchmark: Benchmark = {
         stepsPerEpoch: 2,
         batchSize: 4,
       });
-      await waitFor((e) => e.event === 'training.finished' && e.payload.jobId === small.jobId, 'the small model');
+      await waitFor(
+        (e) => e.event === 'training.finished' && e.payload.jobId === small.jobId,
+        'the small model',
+      );
       const estimate = await call('training.estimate', {
         datasetId,
         architecture: { kind: 'preset', preset: 'standard' },
@@ -86,7 +93,10 @@ export const benchmark: Benchmark = {
         stepsPerEpoch: 1000,
       });
       await waitFor(
-        (e) => e.event === 'training.progress' && e.payload.jobId === big.jobId && typeof e.payload.loss === 'number',
+        (e) =>
+          e.event === 'training.progress' &&
+          e.payload.jobId === big.jobId &&
+          typeof e.payload.loss === 'number',
         'the first training steps',
       );
       const stats: number[] = [];
@@ -112,10 +122,15 @@ export const benchmark: Benchmark = {
         60_000,
       );
       const generationMs = performance.now() - t0;
-      const steps = events.filter((e) => e.event === 'training.progress' && e.payload.jobId === big.jobId).at(-1)
-        ?.payload.step as number;
+      const steps = events
+        .filter((e) => e.event === 'training.progress' && e.payload.jobId === big.jobId)
+        .at(-1)?.payload.step as number;
       await call('training.stop', { jobId: big.jobId });
-      await waitFor((e) => e.event === 'training.finished' && e.payload.jobId === big.jobId, 'the stop', 120_000);
+      await waitFor(
+        (e) => e.event === 'training.finished' && e.payload.jobId === big.jobId,
+        'the stop',
+        120_000,
+      );
       return {
         'engine.stats p50 ms': round(percentile(stats, 0.5)),
         'engine.stats p95 ms': round(percentile(stats, 0.95)),

@@ -38,9 +38,15 @@ export function runTorchPeer(script: string, vocab: number): Promise<PeerFigures
     execFile(
       PYTHON,
       [script, String(vocab)],
-      { env: { ...process.env, OPENBLAS_CORETYPE: process.env.OPENBLAS_CORETYPE ?? 'SkylakeX' }, timeout: 600_000 },
+      {
+        env: { ...process.env, OPENBLAS_CORETYPE: process.env.OPENBLAS_CORETYPE ?? 'SkylakeX' },
+        timeout: 600_000,
+      },
       (error, stdout, stderr) => {
-        if (error) return reject(new Error(`PyTorch peer failed: ${stderr.trim().split('\n').at(-1) ?? error.message}`));
+        if (error)
+          return reject(
+            new Error(`PyTorch peer failed: ${stderr.trim().split('\n').at(-1) ?? error.message}`),
+          );
         try {
           resolve(PeerFiguresSchema.parse(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')));
         } catch (parseError) {

@@ -69,7 +69,8 @@ async function fastPath(
   const model = TokenModel.create({ vocabSize: VOCAB, layers: LAYERS, dropout: 0.2 }, 1);
   const trainer = await DataParallelTrainer.start(model, { threads, backend, adaptive: false });
   try {
-    if (trainer.threads !== threads) throw new Error(`asked for ${threads} training threads, got ${trainer.threads}`);
+    if (trainer.threads !== threads)
+      throw new Error(`asked for ${threads} training threads, got ${trainer.threads}`);
     return await timeIt(() => trainer.trainStep(inputs, targets, BATCH), 1, 4);
   } finally {
     await trainer.close();

@@ -57,8 +57,8 @@ export function emptyImportMessage(health: ImportHealth): string {
 /** The status line of an import that kept some music but lost some, or undefined when nothing failed. */
 export function partialImportMessage(health: ImportHealth): string | undefined {
   const parts: string[] = [];
-  if (health.failedFiles > 0) parts.push(`${counted(health.failedFiles, 'file', 'files')} failed`);
-  if (health.failedItems > 0) parts.push(`${counted(health.failedItems, 'tune', 'tunes')} failed`);
+  if (health.failedFiles > 0) parts.push(counted(health.failedFiles, 'file', 'files'));
+  if (health.failedItems > 0) parts.push(counted(health.failedItems, 'tune', 'tunes'));
   if (parts.length === 0) return undefined;
-  return `Imported, but ${parts.join(' and ')}: the rest is in the dataset; open its Errors to see why.`;
+  return `${parts.join(' and ')} failed: the rest is in the dataset; open its Errors to see why.`;
 }

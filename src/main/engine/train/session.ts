@@ -318,7 +318,10 @@ async function loadData(
  * The backend to train on: the one asked for, else the fastest by the start-up probe's
  * measurement (model/backend_probe.ts), said in the log (CLI) and in the progress (dashboard).
  */
-async function chooseBackend(preferred: BackendName | undefined, callbacks: TrainCallbacks): Promise<BackendInfo> {
+async function chooseBackend(
+  preferred: BackendName | undefined,
+  callbacks: TrainCallbacks,
+): Promise<BackendInfo> {
   const backend = preferred ? await initBackend(preferred) : await probeBackends();
   if ('summary' in backend) callbacks.onLog?.(`Backend: ${String(backend.summary)}`);
   if (backend.warning) callbacks.onLog?.(backend.warning);

@@ -114,7 +114,10 @@ export class TrainingModel {
     this.error = undefined;
     this.outcome = undefined;
     try {
-      const { jobId, modelId } = await this.api.request('training.continue', { modelId: model.id, moreEpochs });
+      const { jobId, modelId } = await this.api.request('training.continue', {
+        modelId: model.id,
+        moreEpochs,
+      });
       this.curves = new LossSeries();
       this.curveVersion++;
       this.samples = [];

@@ -24,7 +24,8 @@ import { parseShapeToken } from './chord_shapes.ts';
 /** The piano's keys, the default range. */
 export const NOTES_DEFAULT_RANGE = { low: 21, high: 108 } as const;
 
-/** 0: any other token (never allowed). */
+/** Any other token: never allowed. */
+const KIND_OTHER = 0;
 const KIND_NOTE = 1;
 const KIND_SHAPE = 2;
 const KIND_DURATION = 3;
@@ -40,6 +41,8 @@ interface TokenTable {
   /** Pitch of N_, steps of D_/T_, index into `shapes` of S_. */
   value: Int32Array;
   shapes: number[][];
+  /** Ids of each kind, so `restrict` touches only what can change. */
+  byKind: Int32Array[];
 }
 
 function tokenTable(vocabulary: Vocabulary): TokenTable {
@@ -47,6 +50,7 @@ function tokenTable(vocabulary: Vocabulary): TokenTable {
     kind: new Uint8Array(vocabulary.size),
     value: new Int32Array(vocabulary.size),
     shapes: [],
+    byKind: [],
   };
   vocabulary.tokens.forEach((token, id) => {
     const shape = parseShapeToken(token);
@@ -65,6 +69,9 @@ function tokenTable(vocabulary: Vocabulary): TokenTable {
     else return;
     table.value[id] = value;
   });
+  const lists: number[][] = [[], [], [], [], []];
+  table.kind.forEach((kind, id) => lists[kind].push(id));
+  table.byKind = lists.map((ids) => Int32Array.from(ids));
   return table;
 }
 
@@ -115,6 +122,11 @@ class NotesState implements GrammarState {
     private lastBass = -1,
     /** The step the prompt ended on: progress counts from here. */
     private origin = 0,
+    /** Per bass, which shapes fit the allowed pitches (filled on first use; shared by clones, never changed). */
+    private readonly shapeRows: (Uint8Array | undefined)[] = [],
+    /** Pitches started on the current step, and how many of them came before the current bass. */
+    private startedCount = 0,
+    private startedBeforeBass = 0,
   ) {}
 
   /** Progress counts from now on (called once the prompt is followed). */
@@ -132,11 +144,36 @@ class NotesState implements GrammarState {
       this.expect,
       this.lastBass,
       this.origin,
+      this.shapeRows,
+      this.startedCount,
+      this.startedBeforeBass,
     );
   }
 
   private pitchOk(pitch: number): boolean {
     return pitch <= 127 && this.allowed[pitch] === 1 && this.startedNow[pitch] === 0;
+  }
+
+  /** Every note of a shape over the current bass may sound (a plain loop: this runs for hundreds of shapes per token). */
+  private shapeFits(intervals: readonly number[]): boolean {
+    for (let i = 0; i < intervals.length; i++) if (!this.pitchOk(this.lastBass + intervals[i])) return false;
+    return true;
+  }
+
+  /** Which shapes (in `byKind[KIND_SHAPE]` order) fit over `bass` with nothing else struck. */
+  private shapeRow(bass: number): Uint8Array {
+    const cached = this.shapeRows[bass];
+    if (cached) return cached;
+    const shapes = this.table.byKind[KIND_SHAPE];
+    const row = new Uint8Array(shapes.length);
+    for (let i = 0; i < shapes.length; i++) {
+      const intervals = this.table.shapes[this.table.value[shapes[i]]];
+      row[i] = intervals.every((interval) => bass + interval <= 127 && this.allowed[bass + interval] === 1)
+        ? 1
+        : 0;
+    }
+    this.shapeRows[bass] = row;
+    return row;
   }
 
   private allows(id: number): boolean {
@@ -149,17 +186,36 @@ class NotesState implements GrammarState {
       case KIND_DURATION:
         return this.expect !== EXPECT_EVENT;
       case KIND_SHAPE:
-        return (
-          this.expect === EXPECT_SHAPE_OR_DURATION &&
-          this.table.shapes[value].every((interval) => this.pitchOk(this.lastBass + interval))
-        );
+        return this.expect === EXPECT_SHAPE_OR_DURATION && this.shapeFits(this.table.shapes[value]);
       default:
         return false;
     }
   }
 
   restrict(mask: Uint8Array): void {
-    for (let id = 0; id < mask.length; id++) if (mask[id] !== 0 && !this.allows(id)) mask[id] = 0;
+    const { byKind } = this.table;
+    const clear = (ids: Int32Array): void => {
+      for (let i = 0; i < ids.length; i++) mask[ids[i]] = 0;
+    };
+    clear(byKind[KIND_OTHER]);
+    if (this.expect === EXPECT_EVENT) {
+      clear(byKind[KIND_SHAPE]);
+      clear(byKind[KIND_DURATION]);
+      const notes = byKind[KIND_NOTE];
+      for (let i = 0; i < notes.length; i++) if (!this.allows(notes[i])) mask[notes[i]] = 0;
+      return;
+    }
+    clear(byKind[KIND_NOTE]);
+    clear(byKind[KIND_SHIFT]);
+    const shapes = byKind[KIND_SHAPE];
+    if (this.expect === EXPECT_DURATION) clear(shapes);
+    else if (this.startedBeforeBass === 0) {
+      // Nothing else struck on this step: which shapes fit depends on the bass alone.
+      const row = this.shapeRow(this.lastBass);
+      for (let i = 0; i < shapes.length; i++) if (row[i] === 0) mask[shapes[i]] = 0;
+    } else
+      for (let i = 0; i < shapes.length; i++)
+        if (mask[shapes[i]] !== 0 && !this.allows(shapes[i])) mask[shapes[i]] = 0;
   }
 
   push(tokenId: number): void {
@@ -174,13 +230,17 @@ class NotesState implements GrammarState {
     switch (this.table.kind[tokenId]) {
       case KIND_NOTE:
         this.lastBass = value;
+        this.startedBeforeBass = this.startedCount;
+        if (this.startedNow[value] === 0) this.startedCount++;
         this.startedNow[value] = 1;
         this.expect = EXPECT_SHAPE_OR_DURATION;
         break;
       case KIND_SHAPE:
         for (const interval of this.table.shapes[value]) {
           const pitch = this.lastBass + interval;
-          if (pitch <= 127) this.startedNow[pitch] = 1;
+          if (pitch > 127 || this.startedNow[pitch] === 1) continue;
+          this.startedNow[pitch] = 1;
+          this.startedCount++;
         }
         this.expect = EXPECT_DURATION;
         break;
@@ -190,6 +250,8 @@ class NotesState implements GrammarState {
       case KIND_SHIFT:
         this.step += value;
         this.startedNow.fill(0);
+        this.startedCount = 0;
+        this.startedBeforeBass = 0;
         this.lastBass = -1;
         this.expect = EXPECT_EVENT;
         break;

@@ -175,32 +175,33 @@ class PerformanceState implements ClosableGrammarState {
     return false;
   }
 
-  restrict(mask: Uint8Array): void {
-    const { ids } = this;
-    const strikeOk = this.anyStrike();
-    const shiftRoom = this.sounding === 0 ? MAX_SHIFT_STEPS : this.limits.maxNoteSteps - this.oldestAge();
-    for (let id = 0; id < mask.length; id++) {
-      if (mask[id] === 0) continue;
-      const value = ids.value[id];
-      let allowed: boolean;
-      switch (ids.kind[id]) {
-        case KIND_ON:
-          allowed = this.canStrike(value);
-          break;
-        case KIND_OFF:
-          allowed = !this.afterVelocity && this.startOf[value] >= 0 && this.startOf[value] < this.step;
-          break;
-        case KIND_SHIFT:
-          allowed = !this.afterVelocity && value <= shiftRoom;
-          break;
-        case KIND_VELOCITY:
-          allowed = !this.afterVelocity && strikeOk && value !== this.bin;
-          break;
-        default:
-          allowed = false;
-      }
-      if (!allowed) mask[id] = 0;
+  /** Whether token `id` may come next; `strikeOk` and `shiftRoom` are computed once per step by the caller. */
+  private allows(id: number, strikeOk: boolean, shiftRoom: number): boolean {
+    const value = this.ids.value[id];
+    switch (this.ids.kind[id]) {
+      case KIND_ON:
+        return this.canStrike(value);
+      case KIND_OFF:
+        return !this.afterVelocity && this.startOf[value] >= 0 && this.startOf[value] < this.step;
+      case KIND_SHIFT:
+        return !this.afterVelocity && value <= shiftRoom;
+      case KIND_VELOCITY:
+        return !this.afterVelocity && strikeOk && value !== this.bin;
+      default:
+        return false;
     }
+  }
+
+  /** Longest shift allowed now: no sounding note may pass the duration cap. */
+  private shiftRoom(): number {
+    return this.sounding === 0 ? MAX_SHIFT_STEPS : this.limits.maxNoteSteps - this.oldestAge();
+  }
+
+  restrict(mask: Uint8Array): void {
+    const strikeOk = this.anyStrike();
+    const shiftRoom = this.shiftRoom();
+    for (let id = 0; id < mask.length; id++)
+      if (mask[id] !== 0 && !this.allows(id, strikeOk, shiftRoom)) mask[id] = 0;
   }
 
   restrictToFinish(mask: Uint8Array): void {
@@ -221,10 +222,13 @@ class PerformanceState implements ClosableGrammarState {
   }
 
   push(tokenId: number): void {
-    const probe = new Uint8Array(this.ids.kind.length);
-    if (tokenId >= 0 && tokenId < probe.length) probe[tokenId] = 1;
-    this.restrict(probe);
-    if (probe[tokenId] !== 1) throw new GrammarError(`Token id ${tokenId} is not allowed here`);
+    const known = Number.isInteger(tokenId) && tokenId >= 0 && tokenId < this.ids.kind.length;
+    const kind = known ? this.ids.kind[tokenId] : 0;
+    // Only the figures the token's kind needs.
+    const strikeOk = kind === KIND_VELOCITY && this.anyStrike();
+    const shiftRoom = kind === KIND_SHIFT ? this.shiftRoom() : 0;
+    if (!known || !this.allows(tokenId, strikeOk, shiftRoom))
+      throw new GrammarError(`Token id ${tokenId} is not allowed here`);
     this.follow(tokenId);
   }
 

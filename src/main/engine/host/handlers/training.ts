@@ -61,10 +61,7 @@ export function trainingHandlers(
   context: EngineContext,
   launch: TrainingLauncher = startTrainingProcess,
   foreground: ForegroundActivity = new ForegroundActivity(),
-): Pick<
-  EngineHandlers,
-  'training.estimate' | 'training.start' | 'training.continue' | 'training.control'
-> {
+): Pick<EngineHandlers, 'training.estimate' | 'training.start' | 'training.continue' | 'training.control'> {
   const jobs = new Map<string, TrainingJob>();
   // While a generation runs, every training job trains on one core.
   foreground.onChange((busy) => {
@@ -136,8 +133,7 @@ export function trainingHandlers(
 
   return {
     'training.estimate': (payload) => estimateTraining(payload),
-    'training.start': (payload) =>
-      run(payload, { kind: 'train', options: trainOptions(payload) }, []),
+    'training.start': (payload) => run(payload, { kind: 'train', options: trainOptions(payload) }, []),
     'training.continue': async (payload) => {
       // The dashboard shows the curves of the earlier runs from the start.
       const history = (await readRunHistory(payload.modelDir)).map(epochRecord);
@@ -168,7 +164,9 @@ export function trainingHandlers(
 }
 
 /** The trainer options of a studio `training.start`. */
-function trainOptions(payload: EnginePayloadOf<'training.start'>): Extract<TrainRequest, { kind: 'train' }>['options'] {
+function trainOptions(
+  payload: EnginePayloadOf<'training.start'>,
+): Extract<TrainRequest, { kind: 'train' }>['options'] {
   return {
     paths: payload.paths,
     codec: payload.codec,

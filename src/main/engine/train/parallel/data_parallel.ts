@@ -80,7 +80,11 @@ export class DataParallelTrainer {
       adaptive?: boolean;
     },
   ): Promise<DataParallelTrainer> {
-    const trainer = new DataParallelTrainer(model, options.onLog ?? (() => undefined), options.adaptive ?? true);
+    const trainer = new DataParallelTrainer(
+      model,
+      options.onLog ?? (() => undefined),
+      options.adaptive ?? true,
+    );
     if (options.threads >= 2) await trainer.startWorker(options.backend);
     return trainer;
   }
@@ -223,7 +227,10 @@ export class DataParallelTrainer {
       otherLoss = reply.loss;
       otherGrads = tf.tidy(() =>
         Object.fromEntries(
-          this.layout.names.map((name) => [name, tf.tensor(this.sharedGrads[name], this.layout.shapes[name])]),
+          this.layout.names.map((name) => [
+            name,
+            tf.tensor(this.sharedGrads[name], this.layout.shapes[name]),
+          ]),
         ),
       );
       this.counters.workerRows += otherRows;
@@ -240,7 +247,10 @@ export class DataParallelTrainer {
     const b = otherRows / batchSize;
     const grads = tf.tidy(() =>
       Object.fromEntries(
-        this.layout.names.map((name) => [name, tf.add(tf.mul(own.grads[name], a), tf.mul(otherGrads[name], b))]),
+        this.layout.names.map((name) => [
+          name,
+          tf.add(tf.mul(own.grads[name], a), tf.mul(otherGrads[name], b)),
+        ]),
       ),
     );
     tf.dispose([...Object.values(own.grads), ...Object.values(otherGrads)]);

@@ -11,33 +11,12 @@
  * Tone is imported on first use so the studio starts without it.
  */
 import type * as ToneModule from 'tone';
+import { PIANO_SAMPLE_NOTES, PIANO_SAMPLES_PATH, pianoSampleFile, velocityGain } from './piano_samples.ts';
+
+export { PIANO_SAMPLE_NOTES, PIANO_SAMPLES_PATH, pianoSampleFile, velocityGain };
 
 /** The Tone.js module. */
 export type ToneLib = typeof ToneModule;
-
-/** The sampled notes (scientific pitch names), as the package names its files. */
-export const PIANO_SAMPLE_NOTES: readonly string[] = [
-  'A0',
-  ...[1, 2, 3, 4, 5, 6, 7].flatMap((octave) => [`C${octave}`, `D#${octave}`, `F#${octave}`, `A${octave}`]),
-  'C8',
-];
-
-/** Where the build puts the samples, relative to the renderer's index.html. */
-export const PIANO_SAMPLES_PATH = 'piano/';
-
-/** The shipped file of a sampled note: `#` spelled `s` (a `#` would end a URL), e.g. `Ds4v10.mp3`. */
-export function pianoSampleFile(note: string): string {
-  return `${note.replace('#', 's')}v10.mp3`;
-}
-
-/** Quietest gain (velocity 1) below full (velocity 127), in decibels. */
-const DYNAMIC_RANGE_DB = 36;
-
-/** Gain (0..1) of a MIDI velocity (1..127): a decibel scale over the piano's dynamic range. */
-export function velocityGain(velocity: number): number {
-  const v = Math.min(127, Math.max(1, velocity));
-  return 10 ** ((-DYNAMIC_RANGE_DB * (1 - (v - 1) / 126)) / 20);
-}
 
 /** Something that sounds notes on one Tone context (the live one, or an offline render). */
 export interface PianoVoice {

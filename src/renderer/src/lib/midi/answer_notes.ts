@@ -32,22 +32,49 @@ export function continuationOf(notes: readonly NoteWire[], seedEnd: number): Not
 }
 
 /**
- * A continuation as notes to play from `startMs`: its first note lands there (a leading rest is
- * dropped), ends known only when `complete` or already passed in the stream (`totalTime`).
+ * The part of a streamed continuation that is settled: while the stream runs, only notes starting
+ * before its current time (later tokens can add no note before that), at most `limit` of them;
+ * when complete, all of them up to `limit`.
+ */
+export function settledContinuation(
+  continuation: readonly NoteWire[],
+  totalTime: number,
+  complete: boolean,
+  limit: number,
+): NoteWire[] {
+  const settled = complete ? continuation : continuation.filter((note) => note.startTime < totalTime - 1e-9);
+  return settled.slice(0, limit);
+}
+
+/** True when the first `limit` notes are settled and all ended: the answer needs no more tokens. */
+export function answerIsDetermined(settled: readonly NoteWire[], totalTime: number, limit: number): boolean {
+  return settled.length >= limit && settled.every((note) => note.endTime < totalTime - 1e-9);
+}
+
+/** Most notes an answer plays: about three times the call's note rate over the answer's length (8..128). */
+export function answerNoteLimit(phraseNotes: number, phraseSeconds: number, answerSeconds: number): number {
+  if (phraseNotes === 0) return 48;
+  const rate = phraseNotes / Math.max(0.5, phraseSeconds);
+  return Math.min(128, Math.max(8, Math.ceil(rate * answerSeconds * 3)));
+}
+
+/**
+ * Settled continuation notes as notes to play from `startMs`: the first lands there (a leading
+ * rest is dropped); an end is known when `complete` or already passed in the stream (`totalTime`).
  */
 export function scheduleContinuation(
-  continuation: readonly NoteWire[],
+  settled: readonly NoteWire[],
   totalTime: number,
   complete: boolean,
   startMs: number,
 ): ScheduledNote[] {
-  if (continuation.length === 0) return [];
-  const t0 = continuation[0].startTime;
-  return continuation.map((note) => ({
+  if (settled.length === 0) return [];
+  const t0 = settled[0].startTime;
+  return settled.map((note) => ({
     pitch: note.pitch,
     velocity: note.velocity,
     start: startMs + (note.startTime - t0) * 1000,
-    end: complete || note.endTime < totalTime - 1e-6 ? startMs + (note.endTime - t0) * 1000 : undefined,
+    end: complete || note.endTime < totalTime - 1e-9 ? startMs + (note.endTime - t0) * 1000 : undefined,
   }));
 }
 

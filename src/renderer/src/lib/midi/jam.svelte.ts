@@ -18,7 +18,15 @@ import { newGenerationId, newTrack } from '../../../../shared/project/create.ts'
 import type { TrackId, Ticks } from '../../../../shared/project/types.ts';
 import { EarlyEvents, errorText } from '../early_events.ts';
 import { AnswerPlayer } from './answer_player.ts';
-import { answerSecondsFor, continuationOf, scheduleContinuation, type JamSettings } from './answer_notes.ts';
+import {
+  answerIsDetermined,
+  answerNoteLimit,
+  answerSecondsFor,
+  continuationOf,
+  scheduleContinuation,
+  settledContinuation,
+  type JamSettings,
+} from './answer_notes.ts';
 import type { MidiDevices } from './devices.svelte.ts';
 import type { LiveEvent } from './live_events.ts';
 import type { LiveInput } from './live_input.svelte.ts';
@@ -62,6 +70,12 @@ interface Answer {
   startMs: number | undefined;
   /** The earliest it may start (the end of its silence), ms. */
   dueMs: number | undefined;
+  /** Most notes it plays; once that many are settled the generation is stopped. */
+  noteLimit: number;
+  /** True once its notes are all known (finished, or the note limit reached). */
+  complete: boolean;
+  /** True when the note limit stopped it. */
+  limited: boolean;
 }
 
 /** What the last answer was, for the panel and for tests. */
@@ -69,8 +83,10 @@ export interface AnswerReport {
   payload: PayloadOf<'generation.start'>;
   /** The engine's whole result (seed + continuation), seconds. */
   engineNotes: NoteWire[];
-  /** The continuation that was played, seconds as the engine gave them. */
+  /** The continuation that was played, seconds as the engine gave them (the first `noteLimit` at most). */
   continuation: NoteWire[];
+  /** True when the note limit cut the generation short (the continuation is the start of the engine's). */
+  limited: boolean;
   /** When its first note sounded (ms, performance.now timebase). */
   startMs: number | undefined;
   /** End of the silence it answered (ms); undefined when the model started. */
@@ -104,6 +120,26 @@ export class Jam {
   ) {
     api.on('generation.event', (event) => this.onGenerationEvent(event));
     api.on('generation.finished', (finished) => this.onFinished(finished));
+  }
+
+  /** Where the answer in hand stands (for tests and the benchmark). */
+  inspect(): Record<string, unknown> {
+    const answer = this.playing ?? this.speculative;
+    return {
+      playing: this.playing !== undefined,
+      speculative: this.speculative !== undefined,
+      jobId: answer?.jobId,
+      notes: answer?.notes.length,
+      seedEnd: answer?.seedEnd,
+      finished: answer?.finished?.outcome,
+      complete: answer?.complete,
+      noteLimit: answer?.noteLimit,
+      hasPlayer: answer?.player !== undefined,
+      playerPlaying: answer?.player?.playing,
+      dueMs: answer?.dueMs,
+      startMs: answer?.startMs,
+      silenceEndsAt: this.silenceEndsAt,
+    };
   }
 
   /** Starts jamming: two new tracks at the playhead, listening (or the model plays first). */
@@ -211,6 +247,7 @@ export class Jam {
 
   private generate(phrase: Phrase | undefined, phraseSeconds: number): Answer {
     const settings = this.settings;
+    const answerSeconds = answerSecondsFor(settings, phraseSeconds);
     const seed = phrase ? phraseToSeed(phrase, SEED_QPM) : undefined;
     const payload: PayloadOf<'generation.start'> = {
       modelId: settings.modelId ?? '',
@@ -218,7 +255,7 @@ export class Jam {
       temperature: settings.temperature,
       topK: 0,
       topP: 1,
-      length: `${answerSecondsFor(settings, phraseSeconds)}s`,
+      length: `${answerSeconds}s`,
       variations: 1,
       ...(settings.key ? { key: settings.key } : {}),
       randomSeed: settings.randomSeed,
@@ -234,6 +271,9 @@ export class Jam {
       player: undefined,
       startMs: undefined,
       dueMs: undefined,
+      noteLimit: answerNoteLimit(phrase?.notes.length ?? 0, phraseSeconds, answerSeconds),
+      complete: false,
+      limited: false,
     };
     this.api.request('generation.start', payload).then(
       ({ jobId }) => {
@@ -275,9 +315,16 @@ export class Jam {
       this.early.add(event);
       return;
     }
-    if (answer.finished || event.variation !== 0) return;
+    if (answer.complete || event.variation !== 0) return;
     answer.notes = event.notes;
     answer.totalTime = event.totalTime;
+    const settled = settledContinuation(continuationOf(answer.notes, answer.seedEnd), answer.totalTime, false, answer.noteLimit);
+    if (answerIsDetermined(settled, answer.totalTime, answer.noteLimit)) {
+      // Enough notes: the rest would not be played, so the generation stops here.
+      answer.complete = true;
+      answer.limited = true;
+      if (answer.jobId) void this.cancelJob(answer.jobId);
+    }
     this.feed(answer);
   }
 
@@ -290,11 +337,12 @@ export class Jam {
     this.byJob.delete(finished.jobId);
     answer.finished = finished;
     const result = finished.variations[0];
-    if (result) {
+    if (!answer.complete && result) {
       answer.notes = result.sequence.notes;
       answer.totalTime = result.sequence.totalTime;
     }
     if (finished.outcome === 'failed' && !answer.cancelled) this.error = finished.message ?? 'The model could not answer';
+    answer.complete = true;
     this.feed(answer);
   }
 
@@ -313,9 +361,9 @@ export class Jam {
     if (answer.player || answer.dueMs === undefined || answer !== this.playing) return;
     const now = performance.now();
     if (now < answer.dueMs) return;
-    const continuation = continuationOf(answer.notes, answer.seedEnd);
+    const continuation = this.settled(answer);
     if (continuation.length === 0) {
-      if (answer.finished) this.endAnswer(answer);
+      if (answer.complete) this.endAnswer(answer);
       return;
     }
     answer.startMs = Math.max(answer.dueMs, now);
@@ -328,9 +376,13 @@ export class Jam {
 
   private updatePlayer(answer: Answer): void {
     if (!answer.player || answer.startMs === undefined) return;
-    const continuation = continuationOf(answer.notes, answer.seedEnd);
-    const complete = answer.finished !== undefined;
-    answer.player.setNotes(scheduleContinuation(continuation, answer.totalTime, complete, answer.startMs), complete);
+    const complete = answer.complete;
+    answer.player.setNotes(scheduleContinuation(this.settled(answer), answer.totalTime, complete, answer.startMs), complete);
+  }
+
+  /** The notes of an answer that are known for good (see `settledContinuation`). */
+  private settled(answer: Answer): NoteWire[] {
+    return settledContinuation(continuationOf(answer.notes, answer.seedEnd), answer.totalTime, answer.complete, answer.noteLimit);
   }
 
   /** The musician plays over the answer: it stops at once and its generation is cancelled. */
@@ -358,7 +410,8 @@ export class Jam {
     this.last = {
       payload: answer.payload,
       engineNotes: answer.notes,
-      continuation: continuationOf(answer.notes, answer.seedEnd),
+      continuation: this.settled(answer),
+      limited: answer.limited,
       startMs: answer.startMs,
       silenceEndMs: answer.payload.seed ? answer.dueMs : undefined,
     };

@@ -116,7 +116,13 @@ export class MidiStudio {
     return {
       state: this.devices.state,
       latency: { output, piano: pianoSamples, outputP95: percentile(output, 95), pianoP95: percentile(pianoSamples, 95) },
-      jam: { state: this.jam.state, calls: this.jam.calls, answers: this.jam.answers, last: $state.snapshot(this.jam.last) },
+      jam: {
+        state: this.jam.state,
+        calls: this.jam.calls,
+        answers: this.jam.answers,
+        last: $state.snapshot(this.jam.last),
+        inspect: this.jam.inspect(),
+      },
       tracks: (this.target?.project.tracks ?? []).map((track) => ({
         name: track.name,
         kind: track.kind,
@@ -137,7 +143,7 @@ export class MidiStudio {
 export interface MidiProbe {
   state: string;
   latency: { output: number[]; piano: number[]; outputP95: number; pianoP95: number };
-  jam: { state: string; calls: number; answers: number; last: unknown };
+  jam: { state: string; calls: number; answers: number; last: unknown; inspect: Record<string, unknown> };
   tracks: {
     name: string;
     kind: string;

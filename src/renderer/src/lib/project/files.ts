@@ -4,6 +4,7 @@
  * recovery. Acts on the one ProjectSession; talks to the host only through the api.
  */
 import type { ContinuoApi } from '../../../../shared/ipc/api.ts';
+import type { ResultOf } from '../../../../shared/ipc/contract.ts';
 import { IpcError } from '../../../../shared/ipc/errors.ts';
 import {
   DRAG_OUT_GLOBAL,
@@ -28,6 +29,19 @@ export type UnsavedChoice = 'save' | 'discard' | 'cancel';
 
 /** Which part of the project an export or drag-out takes. */
 export type ExportScope = 'project' | 'track' | 'selection';
+
+/** Where an export was written. */
+type ExportResult = ResultOf<'projects.export'>;
+
+/** A drag-out `.mid` written at pointer-down, for the project value and choice it was made of. */
+interface PreparedDrag {
+  project: Project;
+  /** The export choice (tracks, notes) as JSON. */
+  choice: string;
+  promise: Promise<ExportResult | undefined>;
+  /** Set once written. */
+  result?: ExportResult;
+}
 
 /** The Electron preload's drag-out bridge, when there is one. */
 interface DragOutBridge {
@@ -291,29 +305,72 @@ export class ProjectFiles {
     return { ...(active ? { trackIds: [active] } : {}), noteIds: [...this.session.selection] };
   }
 
-  /** Exports and, in the browser, downloads. Returns where it was written, or undefined when cancelled. */
-  async export(
+  /** Writes an export (where the host puts exports); undefined when a native dialog was cancelled. */
+  async #exportFile(
     format: 'mid' | 'abc' | 'continuo',
-    scope: ExportScope = 'project',
+    scope: ExportScope,
     trackId?: TrackId,
-  ): Promise<string | undefined> {
+  ): Promise<ExportResult | undefined> {
     try {
-      const result = await this.api.request('projects.export', {
+      return await this.api.request('projects.export', {
         project: this.session.project,
         format,
         ...this.scopeChoice(scope, trackId),
       });
-      if (result.downloadUrl) download(result.downloadUrl, result.fileName);
-      return result.path;
     } catch (error) {
       if (isCancel(error)) return undefined;
       throw error;
     }
   }
 
+  /** Exports and, in the browser, downloads. Returns where it was written, or undefined when cancelled. */
+  async export(
+    format: 'mid' | 'abc' | 'continuo',
+    scope: ExportScope = 'project',
+    trackId?: TrackId,
+  ): Promise<string | undefined> {
+    const result = await this.#exportFile(format, scope, trackId);
+    if (result?.downloadUrl) download(result.downloadUrl, result.fileName);
+    return result?.path;
+  }
+
+  /** A drag-out file written ahead, at pointer-down, so dragstart can offer it to the desktop. */
+  #prepared: PreparedDrag | undefined;
+
+  #bridge(): DragOutBridge | undefined {
+    return (window as unknown as Record<string, DragOutBridge | undefined>)[DRAG_OUT_GLOBAL];
+  }
+
+  /** The prepared file, if it was made from this very project value and choice. */
+  #preparedFor(choice: string): PreparedDrag | undefined {
+    const prepared = this.#prepared;
+    return prepared && prepared.project === this.session.project && prepared.choice === choice
+      ? prepared
+      : undefined;
+  }
+
+  /**
+   * Called at pointer-down on a drag handle (browser only): writes the `.mid` ahead so that the
+   * drag can carry it onto the desktop (Chromium's DownloadURL).
+   */
+  prepareDragOut(scope: Exclude<ExportScope, 'project'>, trackId?: TrackId): void {
+    if (this.#bridge()) return;
+    const choice = this.scopeChoice(scope, trackId);
+    const key = JSON.stringify(choice);
+    if (this.#preparedFor(key)) return;
+    const project = this.session.project;
+    const promise = this.api
+      .request('projects.export', { project, format: 'mid', ...choice })
+      .catch(() => undefined);
+    const prepared: PreparedDrag = { project, choice: key, promise };
+    void promise.then((result) => (prepared.result = result));
+    this.#prepared = prepared;
+  }
+
   /**
    * The drag-out gesture of a track or the selection: in Electron a native drag of a `.mid`
-   * (onto a DAW or the desktop); in the browser the same gesture downloads it.
+   * (onto a DAW or the desktop); in the browser the file prepared at pointer-down rides along
+   * for the desktop (DownloadURL), and a drag that lands nowhere downloads it.
    */
   dragOut(
     event: DragEvent,
@@ -322,17 +379,35 @@ export class ProjectFiles {
     /** A track other than the active one (e.g. a row of the tracks panel being dragged). */
     trackId?: TrackId,
   ): void {
-    const bridge = (window as unknown as Record<string, DragOutBridge | undefined>)[DRAG_OUT_GLOBAL];
+    const choice = this.scopeChoice(scope, trackId);
+    const bridge = this.#bridge();
     if (bridge) {
       event.preventDefault();
       // The project is raw state (never a proxy), so it structured-clones as it is.
-      bridge.start({ project: this.session.project, ...this.scopeChoice(scope, trackId) });
+      bridge.start({ project: this.session.project, ...choice });
       return;
     }
-    event.dataTransfer?.setData('text/plain', `${this.session.project.name}.mid`);
-    if (event.dataTransfer) event.dataTransfer.effectAllowed = 'copy';
-    const finish = (): void =>
-      void this.export('mid', scope, trackId).catch((error: unknown) => onError(errorText(error)));
+    const prepared = this.#preparedFor(JSON.stringify(choice));
+    const transfer = event.dataTransfer;
+    let offered = false;
+    if (transfer) {
+      transfer.effectAllowed = 'copy';
+      transfer.setData('text/plain', `${this.session.project.name}.mid`);
+      const ready = prepared?.result;
+      if (ready?.downloadUrl) {
+        const href = new URL(ready.downloadUrl, window.location.href).href;
+        transfer.setData('DownloadURL', `audio/midi:${ready.fileName}:${href}`);
+        offered = true;
+      }
+    }
+    const finish = (end: Event): void => {
+      // Taken by the desktop (or another app): the file went with the drop.
+      if (offered && (end as DragEvent).dataTransfer?.dropEffect !== 'none') return;
+      void (async () => {
+        const result = (await prepared?.promise) ?? (await this.#exportFile('mid', scope, trackId));
+        if (result?.downloadUrl) download(result.downloadUrl, result.fileName);
+      })().catch((error: unknown) => onError(errorText(error)));
+    };
     event.target?.addEventListener('dragend', finish, { once: true });
   }
 }

@@ -120,7 +120,10 @@ export const MOUSE_HINTS: readonly { label: string; description: string }[] = [
   { label: 'Double-click', description: 'Select tool: add a note, or delete the one clicked' },
   { label: 'Wheel / Shift+wheel', description: 'Scroll up-down / left-right' },
   { label: 'Ctrl+wheel', description: 'Zoom time; Ctrl+Shift+wheel zooms pitch' },
-  { label: 'Click the ruler', description: 'Place the playhead; drag on it to set a loop' },
+  {
+    label: 'Click the ruler',
+    description: 'Place the playhead; drag to set a loop, double-click to clear it',
+  },
   { label: 'Click a key', description: 'Hear the pitch' },
   { label: 'Velocity lane', description: 'Drag a stem (or the selection) up or down' },
 ];

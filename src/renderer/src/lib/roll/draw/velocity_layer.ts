@@ -1,6 +1,7 @@
 import { forEachNoteIn, noteIndex } from '../note_index.ts';
 import { velocityToLaneY } from '../gestures/velocity_gesture.ts';
 import { tickToX, visibleTicks } from '../viewport.ts';
+import { isDense } from './pixel_runs.ts';
 import { previewNote, type RollScene } from './scene.ts';
 import { lighten, ROLL_THEME } from './theme.ts';
 
@@ -21,11 +22,15 @@ export function drawVelocityLane(ctx: CanvasRenderingContext2D, scene: RollScene
   const track = scene.project.tracks.find((t) => t.id === scene.activeTrackId);
   if (!track) return;
   const { from, to } = visibleTicks(view);
+  const preview = scene.preview?.kind === 'velocity' ? scene.preview : undefined;
+  if (isDense(view.pxPerTick)) {
+    drawDenseStems(ctx, scene, height, from, to, preview);
+    return;
+  }
   const stems = new Path2D();
   const heads = new Path2D();
   const selectedStems = new Path2D();
   const selectedHeads = new Path2D();
-  const preview = scene.preview?.kind === 'velocity' ? scene.preview : undefined;
   forEachNoteIn(noteIndex(track.notes), from, to, 0, 127, (original) => {
     if (original.start < from) return;
     const note = previewNote(original, preview);
@@ -46,6 +51,47 @@ export function drawVelocityLane(ctx: CanvasRenderingContext2D, scene: RollScene
   ctx.fillStyle = ROLL_THEME.selectionStroke;
   ctx.stroke(selectedStems);
   ctx.fill(selectedHeads);
+  ctx.fillStyle = ROLL_THEME.barLine;
+  ctx.fillRect(0, 0, view.width, 1);
+}
+
+/**
+ * Zoomed far out: one bar per pixel column, as tall as the loudest note starting in it (the
+ * selected notes' columns lighter), instead of a stem per note.
+ */
+function drawDenseStems(
+  ctx: CanvasRenderingContext2D,
+  scene: RollScene,
+  height: number,
+  from: number,
+  to: number,
+  preview: Parameters<typeof previewNote>[1],
+): void {
+  const { view } = scene;
+  const track = scene.project.tracks.find((t) => t.id === scene.activeTrackId);
+  if (!track) return;
+  const width = Math.ceil(view.width);
+  const loudest = new Uint8Array(width);
+  const selected = new Uint8Array(width);
+  forEachNoteIn(noteIndex(track.notes), from, to, 0, 127, (original) => {
+    if (original.start < from) return;
+    const note = previewNote(original, preview);
+    const x = Math.floor(tickToX(view, note.start));
+    if (x < 0 || x >= width) return;
+    const column = scene.selection.has(note.id) ? selected : loudest;
+    if (note.velocity > column[x]) column[x] = note.velocity;
+  });
+  for (const [column, colour] of [
+    [loudest, track.colour],
+    [selected, lighten(track.colour, 0.6)],
+  ] as const) {
+    ctx.fillStyle = colour;
+    for (let x = 0; x < width; x++) {
+      if (column[x] === 0) continue;
+      const y = Math.round(velocityToLaneY(column[x], height));
+      ctx.fillRect(x, y, 1, height - y);
+    }
+  }
   ctx.fillStyle = ROLL_THEME.barLine;
   ctx.fillRect(0, 0, view.width, 1);
 }
