@@ -105,7 +105,7 @@ test('continue from the playhead with a trained model: takes after the playhead,
   await page.evaluate(
     ({ notes, tonic }) => {
       const hooks = (
-        window as unknown as {
+        globalThis as unknown as {
           __continuo: {
             project(): WireProject;
             openProject(p: WireProject): void;

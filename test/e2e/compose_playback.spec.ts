@@ -52,7 +52,7 @@ async function clickRuler(page: Page, tick: number): Promise<void> {
   const point = await page.evaluate(
     (t) =>
       (
-        window as unknown as {
+        globalThis as unknown as {
           __continuo: { roll: { clientPoint(tick: number, pitch: number): { x: number } } };
         }
       ).__continuo.roll.clientPoint(t, 60),
@@ -115,7 +115,9 @@ test('play, pause, stop, seek, tempo, loop and an offline render with the sample
   await expect(clock).toHaveText('0:00.0');
 
   // The sampled piano loads from the app's own files (no network), all 30 samples.
-  await expect.poll(() => call(page, 'pianoLoaded'), { timeout: 30_000 }).toBe(true);
+  const loadStarted = Date.now();
+  await expect.poll(() => call(page, 'pianoLoaded'), { timeout: 30_000, intervals: [50] }).toBe(true);
+  console.log(`piano samples loaded within ${Date.now() - loadStarted} ms of the Compose screen showing`);
   await expect(transport.getByTestId('piano-status')).toHaveText('Grand piano');
   const origin = new URL(host.url).origin;
   expect(sampleRequests).toHaveLength(30);
@@ -129,8 +131,12 @@ test('play, pause, stop, seek, tempo, loop and an offline render with the sample
   await expect(transport.getByRole('button', { name: 'Pause' })).toBeVisible();
   await expect.poll(() => playheadSeconds(page), { timeout: 5_000 }).toBeGreaterThan(0.5);
   const early = await playheadSeconds(page);
+  const earlyAt = Date.now();
   await page.waitForTimeout(600);
   const later = await playheadSeconds(page);
+  console.log(
+    `playhead advanced ${(later - early).toFixed(3)} s in ${((Date.now() - earlyAt) / 1000).toFixed(3)} s of wall time`,
+  );
   expect(later).toBeGreaterThan(early + 0.3);
   expect(later - early).toBeLessThan(1.5);
   await expect(position).not.toHaveText('1:1');
@@ -153,6 +159,15 @@ test('play, pause, stop, seek, tempo, loop and an offline render with the sample
   expect(paused).toBeGreaterThan(0.4);
   await page.waitForTimeout(300);
   expect(await playheadSeconds(page)).toBe(paused);
+  // Space on a focused transport button toggles once (the button is not also pressed).
+  await transport.getByRole('button', { name: 'Stop' }).focus();
+  await page.keyboard.press('Space');
+  await expect.poll(() => call(page, 'playing')).toBe(true);
+  await page.waitForTimeout(200);
+  expect(await call(page, 'playing')).toBe(true);
+  await page.keyboard.press('Space');
+  await expect.poll(() => call(page, 'playing')).toBe(false);
+  expect(await playheadSeconds(page)).toBeGreaterThan(paused);
 
   // A playhead placed by the editor (a click on the ruler) is where play starts, and Stop's target.
   await clickRuler(page, 960);

@@ -434,7 +434,7 @@ function stateKey(s: CheckState): string {
   ].join('|');
 }
 
-/** Memo of the search per vocabulary: keys of states known to complete, or known not to. */
+/** Memo of the search per vocabulary: keys (with the bar budget) of states that complete, or do not. */
 interface SearchMemo {
   yes: Set<string>;
   no: Set<string>;
@@ -442,13 +442,14 @@ interface SearchMemo {
 const memos = new WeakMap<readonly string[], SearchMemo>();
 
 /**
- * Whether some continuation from `state` with tokens of `vocabulary` reaches a complete tune:
- * a depth-first search over tokens (bar lines first, then the bar-shaping tokens: rests,
- * lengths, tuplets, broken rhythms, endings; notes only where a tie, a chord or a tune without
- * notes needs them), pruned when a bar runs past its length. Results are memoised per
- * vocabulary; a "no" only when its search met no state still being searched (a cycle).
+ * Whether some continuation from `state` with tokens of `vocabulary` reaches a complete tune
+ * within `maxBars` more bars (6 close any section: this bar, a pickup, a closing bar, a second
+ * ending, one more bar): a depth-first search over tokens (bar lines first, then the
+ * bar-shaping tokens: rests, lengths, tuplets, broken rhythms, endings; notes only where a
+ * tie, a chord or a tune without notes needs them), pruned when a bar runs past its length.
+ * The bar budget makes the search graph acyclic, so its results are memoised per vocabulary.
  */
-export function canComplete(state: CheckState, vocabulary: readonly string[]): boolean {
+export function canComplete(state: CheckState, vocabulary: readonly string[], maxBars = 6): boolean {
   let memo = memos.get(vocabulary);
   if (!memo) {
     memo = { yes: new Set(), no: new Set() };
@@ -456,41 +457,35 @@ export function canComplete(state: CheckState, vocabulary: readonly string[]): b
   }
   const { yes, no } = memo;
   const bars = vocabulary.filter((t) => BARS.includes(t));
-  const shaping = vocabulary.filter(
-    (t) => t === 'z' || t === '[1' || t === '[2' || t === ']' || readDuration(t) || readTuplet(t) || BROKEN[t],
-  );
+  // Rests and lengths before tuplets and broken rhythms: the short completions come first.
+  const shaping = [
+    ...vocabulary.filter((t) => t === 'z' || t === ']' || t === '[1' || t === '[2'),
+    ...vocabulary.filter((t) => readDuration(t)),
+    ...vocabulary.filter((t) => BROKEN[t] || readTuplet(t)),
+  ];
   const notes = vocabulary.filter((t) => readNote(t));
   const candidates = (s: CheckState): string[] => {
     if (s.tieTo) return [...bars, ...notes];
     if (s.pending?.chord) return s.pending.chord.length >= 2 ? [']'] : notes;
-    if (s.notes === 0) return [...bars, ...shaping, ...notes, '['];
+    // A tune without a note yet: try a note first (any will do for the rest of the search).
+    if (s.notes === 0) return [...bars, ...notes, ...shaping, '['];
     return [...bars, ...shaping];
   };
-  const onStack = new Set<string>();
-  /** 1 = completes, 0 = does not, -1 = not found but met a state being searched. */
-  const search = (s: CheckState): number => {
-    if (isComplete(s)) return 1;
-    if (s.full && s.length.cmp(s.full) > 0) return 0;
-    const key = stateKey(s);
-    if (yes.has(key)) return 1;
-    if (no.has(key)) return 0;
-    if (onStack.has(key)) return -1;
-    onStack.add(key);
-    let cycle = false;
+  const search = (s: CheckState, barsLeft: number): boolean => {
+    if (isComplete(s)) return true;
+    if (barsLeft === 0 || (s.full && s.length.cmp(s.full) > 0)) return false;
+    const key = `${barsLeft}#${stateKey(s)}`;
+    if (yes.has(key)) return true;
+    if (no.has(key)) return false;
     for (const token of candidates(s)) {
       const next = step(s, token);
-      if (!next) continue;
-      const found = search(next);
-      if (found === 1) {
-        onStack.delete(key);
+      if (next && search(next, BARS.includes(token) ? barsLeft - 1 : barsLeft)) {
         yes.add(key);
-        return 1;
+        return true;
       }
-      if (found === -1) cycle = true;
     }
-    onStack.delete(key);
-    if (!cycle) no.add(key);
-    return cycle ? -1 : 0;
+    no.add(key);
+    return false;
   };
-  return search(state) === 1;
+  return search(state, maxBars);
 }

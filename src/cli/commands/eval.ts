@@ -35,6 +35,11 @@ function parseInteger(value: string): number {
   return n;
 }
 
+/** Collects a repeatable option (`--train a --train b`), so it never swallows the paths after it. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 function fail(error: unknown): void {
   process.stderr.write(`continuo: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;
@@ -70,8 +75,9 @@ export function evalCommand(): Command {
       'quality and novelty report: of the paths when given, else of --samples pieces generated with --model',
     )
     .option(
-      '--train <paths...>',
-      "quality: training set to judge novelty against (default: the model folder's index)",
+      '--train <path>',
+      "quality: training file or folder to judge novelty against, repeatable (default: the model folder's index)",
+      collect,
     )
     .option('--samples <n>', 'quality: pieces to generate (default 20)', parsePositiveInt)
     .option(

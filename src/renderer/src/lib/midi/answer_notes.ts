@@ -67,15 +67,20 @@ export function scheduleContinuation(
   totalTime: number,
   complete: boolean,
   startMs: number,
+  /** No note sounds past this (ms): a held note ends with the answer. */
+  endByMs = Infinity,
 ): ScheduledNote[] {
   if (settled.length === 0) return [];
   const t0 = settled[0].startTime;
-  return settled.map((note) => ({
-    pitch: note.pitch,
-    velocity: note.velocity,
-    start: startMs + (note.startTime - t0) * 1000,
-    end: complete || note.endTime < totalTime - 1e-9 ? startMs + (note.endTime - t0) * 1000 : undefined,
-  }));
+  return settled.map((note) => {
+    const start = startMs + (note.startTime - t0) * 1000;
+    const known = complete || note.endTime < totalTime - 1e-9;
+    const end = known ? startMs + (note.endTime - t0) * 1000 : undefined;
+    const cut = Math.max(start + 1, endByMs);
+    // An end not known yet is at most the cut (a later, known end replaces it before it is due).
+    const bounded = end === undefined ? (Number.isFinite(cut) ? cut : undefined) : Math.min(end, cut);
+    return { pitch: note.pitch, velocity: note.velocity, start, end: bounded };
+  });
 }
 
 /** The answer length for a call of `phraseSeconds`. */

@@ -50,6 +50,8 @@ export const DEFAULT_JAM_SETTINGS: JamSettings = {
 
 /** Tempo the seed is given at (performance models ignore it; bar-based lengths are not used). */
 const SEED_QPM = 120;
+/** A note of an answer sounds at most this long past the answer's length, seconds. */
+const ANSWER_RING_OUT_S = 1;
 
 export type JamState = 'off' | 'listening' | 'thinking' | 'answering';
 
@@ -76,6 +78,8 @@ interface Answer {
   complete: boolean;
   /** True when the note limit stopped it. */
   limited: boolean;
+  /** Its length, seconds (notes end at most a second after it). */
+  seconds: number;
 }
 
 /** What the last answer was, for the panel and for tests. */
@@ -274,6 +278,7 @@ export class Jam {
       noteLimit: answerNoteLimit(phrase?.notes.length ?? 0, phraseSeconds, answerSeconds),
       complete: false,
       limited: false,
+      seconds: answerSeconds,
     };
     this.api.request('generation.start', payload).then(
       ({ jobId }) => {
@@ -377,7 +382,11 @@ export class Jam {
   private updatePlayer(answer: Answer): void {
     if (!answer.player || answer.startMs === undefined) return;
     const complete = answer.complete;
-    answer.player.setNotes(scheduleContinuation(this.settled(answer), answer.totalTime, complete, answer.startMs), complete);
+    const endBy = answer.startMs + (answer.seconds + ANSWER_RING_OUT_S) * 1000;
+    answer.player.setNotes(
+      scheduleContinuation(this.settled(answer), answer.totalTime, complete, answer.startMs, endBy),
+      complete,
+    );
   }
 
   /** The notes of an answer that are known for good (see `settledContinuation`). */
