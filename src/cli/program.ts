@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench.ts';
 import { datasetCommand } from './commands/dataset.ts';
 import { evalCommand } from './commands/eval.ts';
+import { modelCommand } from './commands/model.ts';
 import { resumeCommand } from './commands/resume.ts';
 import { trainCommand } from './commands/train.ts';
 import { generateCommand } from './commands/generate.ts';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   program.addCommand(resumeCommand());
   program.addCommand(evalCommand());
   program.addCommand(generateCommand());
+  program.addCommand(modelCommand());
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(add --help for usage)');
   return program;
 }

@@ -31,7 +31,7 @@ const CHROMIUM = process.env['CONTINUO_CHROMIUM'] ?? '/usr/bin/chromium';
 /** Thru notes per condition. */
 const THRU_NOTES = 300;
 /** Jam rounds (phrase, silence, answer). */
-const JAM_ROUNDS = 15;
+const JAM_ROUNDS = 20;
 const SILENCE_MS = 600;
 
 const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -92,14 +92,15 @@ async function startHost(dataDir: string, outDir: string): Promise<{ url: string
   return { url, child };
 }
 
-/** Keeps the engine generating (a long continuation, again and again) until stopped. */
-function keepEngineBusy(url: string, modelId: string): () => void {
+/** Keeps the engine generating (a long continuation, again and again) until stopped (the last is cancelled). */
+function keepEngineBusy(url: string, modelId: string): () => Promise<void> {
   const parsed = new URL(url);
   const socket = new WebSocket(`ws://${parsed.host}/ws?token=${parsed.searchParams.get('token') ?? ''}`, {
     origin: parsed.origin,
   });
   let id = 0;
   let stopped = false;
+  let jobId: string | undefined;
   const start = (): void => {
     if (stopped) return;
     id += 1;
@@ -113,11 +114,18 @@ function keepEngineBusy(url: string, modelId: string): () => void {
   };
   socket.on('open', start);
   socket.on('message', (raw: Buffer) => {
-    const message = JSON.parse(raw.toString()) as { type: string; event?: string };
+    const message = JSON.parse(raw.toString()) as {
+      type: string;
+      event?: string;
+      response?: { ok: boolean; result?: { jobId?: string } };
+    };
+    if (message.type === 'response' && message.response?.result?.jobId) jobId = message.response.result.jobId;
     if (message.type === 'event' && message.event === 'generation.finished') start();
   });
-  return () => {
+  return async () => {
     stopped = true;
+    if (jobId) socket.send(JSON.stringify({ id: id + 1000, method: 'jobs.cancel', payload: { jobId } }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     socket.close();
   };
 }
@@ -158,21 +166,26 @@ async function thruLatency(page: Page): Promise<{ output: number[]; piano: numbe
   );
 }
 
-/** One jam round: a phrase, the silence, then waits for the answer's first note-on; returns ms after the silence. */
+/**
+ * One jam round: a phrase played in real time (each event stamped as it is delivered), then the
+ * silence; waits for the answer's first note-on and returns how long after the silence it sounds.
+ */
 async function jamRound(page: Page, index: number): Promise<number> {
   const silenceEnd = await page.evaluate(
-    ({ index, input, silenceMs }) => {
-      const midi = (globalThis as unknown as { __fakeMidi: { emit(id: string, d: number[], t: number): void } }).__fakeMidi;
-      const t0 = performance.now();
-      let t = t0;
+    async ({ index, input, silenceMs }) => {
+      const midi = (globalThis as unknown as { __fakeMidi: { emit(id: string, d: number[], t: number): void } })
+        .__fakeMidi;
+      const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      let last = 0;
       for (let i = 0; i < 8; i++) {
         const pitch = 55 + ((index * 5 + i * 3) % 24);
-        midi.emit(input, [0x90, pitch, 60 + ((i * 11) % 60)], t);
-        t += 90 + ((index + i) % 3) * 40;
-        midi.emit(input, [0x80, pitch, 0], t);
-        t += 20;
+        midi.emit(input, [0x90, pitch, 60 + ((i * 11) % 60)], performance.now());
+        await wait(90 + ((index + i) % 3) * 40);
+        last = performance.now();
+        midi.emit(input, [0x80, pitch, 0], last);
+        await wait(20);
       }
-      return t - 20 + silenceMs;
+      return last + silenceMs;
     },
     { index, input: FAKE_INPUT.id, silenceMs: SILENCE_MS },
   );
@@ -228,7 +241,7 @@ export const benchmark: Benchmark = {
       const stopBusy = keepEngineBusy(host.url, modelId);
       await page.waitForTimeout(1500);
       const busy = await thruLatency(page);
-      stopBusy();
+      await stopBusy();
       await page.waitForTimeout(1000);
 
       const jam = page.getByRole('region', { name: 'Jam' });

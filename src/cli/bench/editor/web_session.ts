@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,9 @@ function buildStudio(outDir: string): void {
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   if (build.status !== 0) throw new Error('`electron-vite build` failed (see above)');
+  // The web host rebuilds when a source is newer than the build; this one is fresh by definition.
+  const now = new Date();
+  utimesSync(path.join(outDir, 'renderer/index.html'), now, now);
 }
 
 /** Starts the web host on a free port with its own data folder; resolves its tokened URL. */

@@ -74,6 +74,8 @@ export interface PromptChoices {
  * note by the pitch it sounds under it.
  */
 export interface KeySignatureWriting {
+  /** What a key token is called in messages, e.g. "K: token". */
+  readonly keyTokenName: string;
   /** The vocabulary's key token for a key (the key itself, else one with its signature); null when none. */
   keyTokenFor(vocabTokens: readonly Token[], key: { key: PitchClass; mode: KeyMode }): Token | null;
   /** True for a token that sets the key signature. */

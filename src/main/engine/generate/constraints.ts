@@ -177,7 +177,7 @@ export function constraintMask(
     if (keyToken === null) {
       const sharps = sharpsOfKey(scale.signature.key, scale.signature.mode);
       throw new ConstraintError(
-        `The ${codec.name} vocabulary has no key with the signature of ${scale.name} ` +
+        `The ${codec.name} vocabulary has no ${writing.keyTokenName} with the key signature of ${scale.name} ` +
           `(${Math.abs(sharps)} ${sharps < 0 ? 'flats' : 'sharps'}): cannot keep generation in that key`,
       );
     }

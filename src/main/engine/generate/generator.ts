@@ -15,6 +15,7 @@
  *   sampled token is pushed, the length is counted by the grammar's `progress()` (a length in
  *   bars counts real bars), and once it is reached the grammar finishes the piece (only tokens
  *   that lead to an end) and the stream stops where `canEnd()`.
+ * - A length in tokens is an exact count: the stream stops there, valid or not.
  * - A stream stops at its length, at the codec's end token or at `maxTokens`; the run stops
  *   when all have, or when `signal` aborts (the result then says `aborted` and holds what was made).
  * - Events go to `onEvent` as they are sampled; the loop yields to the event loop every
@@ -136,8 +137,6 @@ export class GenerationError extends Error {
 }
 
 const DEFAULT_MAX_TOKENS = 10_000;
-/** Tokens a grammar may add after a token length is reached, to end the piece validly. */
-const FINISH_ALLOWANCE = 512;
 
 /** The random stream of variation `v` for a run seeded with `rngSeed`. */
 export function variationRng(rngSeed: number | string, v: number): Rng {
@@ -339,10 +338,9 @@ export class TokenGenerator {
     const constraint = this.mask(options).mask;
     const grammars = this.grammarStates(primed, variations, constraint, options);
     const target = lengthTarget(length, codec.lengths, codec.lengths.timeContext(primed.prompt, options.seed));
+    // A length in tokens is an exact count (a technical length: the piece may stop mid-bar).
     const hardCap = options.maxTokens ?? DEFAULT_MAX_TOKENS;
-    // Without a grammar a token length is exact; with one the piece may need a few more to end validly.
-    const maxTokens =
-      target.unit === 'tokens' ? Math.min(hardCap, target.value + (grammars ? FINISH_ALLOWANCE : 0)) : hardCap;
+    const maxTokens = target.unit === 'tokens' ? Math.min(hardCap, target.value) : hardCap;
     const endId = codec.endToken === null ? undefined : vocabulary.idOf(codec.endToken);
     const allowEarlyEnd = options.allowEarlyEnd ?? false;
     const prefix = primed.prompt.slice(primed.primerLength);
@@ -353,10 +351,13 @@ export class TokenGenerator {
     const rngs = Array.from({ length: variations }, (_, v) => variationRng(rngSeed, firstVariation + v));
     const time = codec.lengths.timeContext(primed.prompt, options.seed);
     const base = { temperature: options.temperature ?? 1, topK: options.topK, topP: options.topP };
+    const calm = Uint8Array.from(vocabulary.tokens, (t) =>
+      codec.lengths.advance(t) === 0 && codec.pitchesOf(t).length === 0 ? 1 : 0,
+    );
     const streams = Array.from(
       { length: variations },
       (_, v) =>
-        new VariationStream(v, prefix, target, length, codec.lengths, grammars?.[v] ?? null, constraint, base, time),
+        new VariationStream(v, prefix, target, length, codec.lengths, grammars?.[v] ?? null, constraint, base, time, calm),
     );
     const done = new Uint8Array(variations);
     let remaining = variations;
@@ -389,7 +390,7 @@ export class TokenGenerator {
         let stop: StopReason | undefined;
         if (id === endId) stop = 'end';
         else if (stream.complete()) stop = 'length';
-        else if (out.tokens.length >= maxTokens) stop = target.unit === 'tokens' && !grammars ? 'length' : 'max-tokens';
+        else if (out.tokens.length >= maxTokens) stop = target.unit === 'tokens' ? 'length' : 'max-tokens';
         if (stop) {
           out.stop = stop;
           done[v] = 1;

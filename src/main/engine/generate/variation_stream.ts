@@ -25,7 +25,7 @@ export class VariationStream {
   private finishing = false;
   private readonly row: Uint8Array;
   private readonly counter: LengthCounter;
-  private tokens = 0;
+  private readonly origin: number;
 
   constructor(
     variation: number,
@@ -37,11 +37,15 @@ export class VariationStream {
     private readonly constraint: Uint8Array,
     base: Omit<SampleOptions, 'mask'>,
     time: Parameters<typeof lengthCounter>[2],
+    /** 1 for tokens that neither move time on nor start a note (finishing prefers them). */
+    private readonly calm: Uint8Array,
   ) {
     this.output = { variation, prefix: [...prefix], tokens: [], stop: 'length' };
     this.row = new Uint8Array(constraint.length);
     this.sample = { ...base, mask: this.row };
     this.counter = lengthCounter(length, lengths, time);
+    // The prompt's own bars or seconds do not count towards the length.
+    this.origin = this.measure();
   }
 
   /** True when the grammar keeps this stream valid. */
@@ -56,13 +60,34 @@ export class VariationStream {
     if (endId !== undefined && !allowEarlyEnd && !this.finishing) row[endId] = 0;
     const grammar = this.grammar;
     if (!grammar) return;
-    if (this.finishing && grammar.restrictToFinish) grammar.restrictToFinish(row);
-    else grammar.restrict(row);
+    if (!this.finishing) grammar.restrict(row);
+    else if (grammar.restrictToFinish) grammar.restrictToFinish(row);
+    else this.finishWithout(grammar);
+  }
+
+  /**
+   * Finishing for a grammar without `restrictToFinish`: keep the tokens after which the piece
+   * can end, else those that neither move time on nor start a note, when any remain.
+   */
+  private finishWithout(grammar: GrammarState): void {
+    const row = this.row;
+    grammar.restrict(row);
+    const allowed: number[] = [];
+    for (let id = 0; id < row.length; id++) if (row[id]) allowed.push(id);
+    const ending = allowed.filter((id) => {
+      const next = grammar.clone();
+      next.push(id);
+      return next.canEnd();
+    });
+    const calm = allowed.filter((id) => this.calm[id] === 1);
+    const keep = ending.length > 0 ? ending : calm;
+    if (keep.length === 0) return;
+    row.fill(0);
+    for (const id of keep) row[id] = 1;
   }
 
   /** Follows a sampled token. */
   advance(id: number, token: Token): void {
-    this.tokens++;
     const counted = this.counter.add(token);
     if (this.grammar) {
       try {
@@ -72,15 +97,20 @@ export class VariationStream {
         this.grammar = null;
       }
     }
-    if (this.finishing) return;
+    if (this.finishing || this.target.unit === 'tokens') return;
     this.finishing = this.grammar ? reached(this.target, this.grammarProgress()) : counted;
   }
 
+  /** The grammar's progress in the target's unit (0 without a grammar or that unit). */
+  private measure(): number {
+    const progress = this.grammar?.progress() ?? {};
+    return (this.target.unit === 'bars' ? progress.bars : progress.seconds) ?? 0;
+  }
+
   private grammarProgress(): number {
-    if (this.target.unit === 'tokens') return this.tokens;
     const progress = this.grammar?.progress() ?? {};
     const value = this.target.unit === 'bars' ? progress.bars : progress.seconds;
-    return value ?? this.counter.progress;
+    return value === undefined ? this.counter.progress : value - this.origin;
   }
 
   /** The length is reached and the piece may end here. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bytesPerValue, type WeightQuantization } from './float16.ts';
 import type { TokenModelConfig } from './token_model.ts';
 import { weightNamesFor, weightShapesFor } from './token_model.ts';
 
@@ -23,8 +24,15 @@ export interface WeightSpec {
   name: string;
   shape: number[];
   dtype: 'float32';
+  /** Stored as float16 (the manifest's `quantization`), decoded to float32 on load. */
+  quantization?: WeightQuantization;
   /** Byte offset in weights.bin. */
   offset: number;
+}
+
+/** Bytes a weight takes in weights.bin. */
+export function weightByteLength(spec: Pick<WeightSpec, 'shape' | 'quantization'>): number {
+  return spec.shape.reduce((a, b) => a * b, 1) * bytesPerValue(spec.quantization);
 }
 
 const ConfigSchema = z.object({
@@ -70,7 +78,14 @@ const LayersSchema = z.object({
     .array(
       z.object({
         paths: z.array(z.string()),
-        weights: z.array(z.object({ name: z.string(), shape: ShapeSchema, dtype: z.literal('float32') })),
+        weights: z.array(
+          z.object({
+            name: z.string(),
+            shape: ShapeSchema,
+            dtype: z.literal('float32'),
+            quantization: z.object({ dtype: z.literal('float16') }).optional(),
+          }),
+        ),
       }),
     )
     .length(1),
@@ -150,7 +165,7 @@ export function parseModelJson(value: unknown, where = 'model.json'): ParsedMode
   let offset = 0;
   const specs = group.weights.map((w) => {
     const spec: WeightSpec = { ...w, name: continuoName(w.name), offset };
-    offset += w.shape.reduce((a, b) => a * b, 1) * 4;
+    offset += weightByteLength(w);
     return spec;
   });
   return {
@@ -217,8 +232,15 @@ function topology(config: TokenModelConfig): object {
   };
 }
 
-/** model.json of a token model in the Layers format, weights in `weightNamesFor` order in weights.bin. */
-export function layersModelJson(config: TokenModelConfig, generatedBy: string): object {
+/**
+ * model.json of a token model in the Layers format, weights in `weightNamesFor` order in
+ * weights.bin (as float16 with `quantization`).
+ */
+export function layersModelJson(
+  config: TokenModelConfig,
+  generatedBy: string,
+  quantization?: WeightQuantization,
+): object {
   const shapes = weightShapesFor(config);
   const clean = { vocabSize: config.vocabSize, layers: [...config.layers], dropout: config.dropout };
   return {
@@ -229,7 +251,12 @@ export function layersModelJson(config: TokenModelConfig, generatedBy: string): 
     weightsManifest: [
       {
         paths: ['weights.bin'],
-        weights: weightNamesFor(clean).map((name) => ({ name, shape: [...shapes[name]], dtype: 'float32' })),
+        weights: weightNamesFor(clean).map((name) => ({
+          name,
+          shape: [...shapes[name]],
+          dtype: 'float32',
+          ...(quantization ? { quantization: { ...quantization } } : {}),
+        })),
       },
     ],
     userDefinedMetadata: { continuo: { formatVersion: MODEL_FORMAT_VERSION, config: clean } },

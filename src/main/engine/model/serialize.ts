@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFolderAtomic, writeJsonAtomic } from '../storage/atomic.ts';
-import { layersModelJson, parseModelJson } from './layers_format.ts';
+import { bytesPerValue, decodeFloat16, encodeFloat16, type WeightQuantization } from './float16.ts';
+import { layersModelJson, parseModelJson, weightByteLength } from './layers_format.ts';
 import type { TokenModelConfig, WeightData } from './token_model.ts';
 import { TokenModel, weightNamesFor, weightShapesFor } from './token_model.ts';
 
@@ -22,6 +23,14 @@ export interface ModelFolder<Meta = unknown> {
   meta: Meta;
 }
 
+/** Options of `saveModelFolder`. */
+export interface SaveModelOptions {
+  /** Store the weights as float16 (half the size; decoded to float32 on load). */
+  quantization?: WeightQuantization;
+  /** More files of the folder (e.g. the novelty index), written in the same atomic step. */
+  extraFiles?: Readonly<Record<string, Uint8Array | string>>;
+}
+
 /**
  * Writes a model folder atomically: everything goes to a sibling temporary folder first,
  * which then replaces `dir` by rename, so a crash never leaves a half-written model.
@@ -31,8 +40,10 @@ export async function saveModelFolder(
   config: TokenModelConfig,
   weights: Record<string, WeightData>,
   meta: unknown,
+  options: SaveModelOptions = {},
 ): Promise<void> {
   const shapes = weightShapesFor(config);
+  const width = bytesPerValue(options.quantization);
   let bytes = 0;
   const offsets: Record<string, number> = {};
   for (const name of weightNamesFor(config)) {
@@ -40,13 +51,23 @@ export async function saveModelFolder(
     if (!w || w.shape.join('x') !== shapes[name].join('x'))
       throw new Error(`Cannot save: weight ${name} is missing or misshapen`);
     offsets[name] = bytes;
-    bytes += w.data.length * 4;
+    bytes += w.data.length * width;
   }
   const bin = new Uint8Array(bytes);
-  const view = new Float32Array(bin.buffer);
-  for (const [name, offset] of Object.entries(offsets)) view.set(weights[name].data, offset / 4);
-  const modelJson = layersModelJson(config, 'Continuo');
+  for (const [name, offset] of Object.entries(offsets)) {
+    const data = weights[name].data;
+    bin.set(
+      options.quantization ? encodeFloat16(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      offset,
+    );
+  }
+  const modelJson = layersModelJson(config, 'Continuo', options.quantization);
   await writeFolderAtomic(dir, async (tmp) => {
+    for (const [name, content] of Object.entries(options.extraFiles ?? {})) {
+      if (path.basename(name) !== name || ['model.json', 'weights.bin', 'meta.json'].includes(name))
+        throw new Error(`Cannot save: ${name} is not a file name of its own`);
+      await writeFile(path.join(tmp, name), content);
+    }
     await writeFile(path.join(tmp, 'weights.bin'), bin);
     await writeFile(path.join(tmp, 'meta.json'), JSON.stringify(meta ?? {}, null, 2));
     // model.json last: its presence marks a complete folder.
@@ -83,17 +104,23 @@ export async function readModelFolder<Meta = unknown>(dir: string): Promise<Mode
       throw new Error(`${where}: weight ${name} is missing or does not have shape [${shape.join(', ')}]`);
     }
     const count = shape.reduce((a, b) => a * b, 1);
+    const length = weightByteLength(spec);
     if (
       !Number.isInteger(spec.offset) ||
       spec.offset < 0 ||
-      spec.offset % 4 !== 0 ||
-      spec.offset + count * 4 > bin.length
+      spec.offset % bytesPerValue(spec.quantization) !== 0 ||
+      spec.offset + length > bin.length
     ) {
       throw new Error(`${where}: weight ${name} lies outside ${weightsFile} (${bin.length} bytes)`);
     }
-    // Copy out of the file buffer (its offset need not be 4-byte aligned).
-    const data = new Float32Array(count);
-    new Uint8Array(data.buffer).set(bin.subarray(spec.offset, spec.offset + count * 4));
+    const stored = bin.subarray(spec.offset, spec.offset + length);
+    let data: Float32Array;
+    if (spec.quantization) data = decodeFloat16(stored);
+    else {
+      // Copy out of the file buffer (its offset need not be 4-byte aligned).
+      data = new Float32Array(count);
+      new Uint8Array(data.buffer).set(stored);
+    }
     weights[name] = { shape: [...shape], data };
   }
   let meta: Meta;

@@ -64,6 +64,7 @@ export function abcPitchesUnder(token: Token, keyToken: Token): readonly MidiNot
 
 /** ABC's key-signature capability (see KeySignatureWriting). */
 export const ABC_KEY_SIGNATURES: KeySignatureWriting = {
+  keyTokenName: 'K: token',
   keyTokenFor: abcKeyTokenForSignature,
   isKeyToken: (token) => parseKeyToken(token) !== undefined,
   pitchesUnder: abcPitchesUnder,

@@ -103,6 +103,8 @@ export class PianoInstrument {
   loaded = false;
   /** Why the samples could not be loaded (the synth keeps playing), if they could not. */
   loadError: string | undefined;
+  /** Milliseconds loading and decoding the samples took (once loaded). */
+  loadMs: number | undefined;
 
   private tone: ToneLib | undefined;
   private starting: Promise<ToneLib> | undefined;
@@ -130,8 +132,10 @@ export class PianoInstrument {
   /** Resolves true once the samples play, false when they could not be loaded. */
   whenLoaded(): Promise<boolean> {
     this.samplesLoading ??= this.start().then(async (Tone) => {
+      const started = performance.now();
       try {
         this.samples = await loadSamples(Tone);
+        this.loadMs = Math.round(performance.now() - started);
         if (this.output) this.sampler = samplerVoice(Tone, this.samples, this.output);
         this.loaded = true;
         this.loadError = undefined;

@@ -116,6 +116,7 @@ export class ProjectPlayer {
       exposeTestHooks({
         playheadSeconds: () => ticksToSeconds(this.session.project.tempos, this.positionTick),
         pianoLoaded: () => piano.loaded,
+        pianoLoadMs: () => piano.loadMs,
         playing: () => this.playing,
         renderOffline: (fromTick?: number, toTick?: number) => this.renderOffline(fromTick, toTick),
       }),

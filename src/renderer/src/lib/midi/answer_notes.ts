@@ -88,4 +88,3 @@ export function answerSecondsFor(settings: JamSettings, phraseSeconds: number): 
   const wanted = settings.answerLength === 'phrase' ? phraseSeconds : settings.answerSeconds;
   return Math.round(Math.min(MAX_ANSWER_SECONDS, Math.max(MIN_ANSWER_SECONDS, wanted)) * 10) / 10;
 }
-

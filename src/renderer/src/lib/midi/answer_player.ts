@@ -139,7 +139,8 @@ export class AnswerPlayer {
       slot.onAt = at;
       this.send(() => this.sink.noteOn(slot.note.pitch, slot.note.velocity, at));
     }
-    if (this.complete && this.slots.every((slot) => slot.offAt !== undefined && slot.offAt <= now)) this.finish();
+    if (this.complete && this.slots.every((slot) => slot.offAt !== undefined && slot.offAt <= now))
+      this.finish();
   }
 
   /** One send; a failing sink never stalls the schedule (the note counts as sent). */

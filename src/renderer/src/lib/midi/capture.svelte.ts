@@ -56,7 +56,8 @@ export class SeedCapture {
     const events = lastPhraseEvents(this.heard, { silenceMs: PHRASE_SILENCE_MS, maxMs: MAX_PHRASE_MS });
     const phrase = phraseFromEvents(events, performance.now());
     if (phrase.notes.length === 0) {
-      this.error = 'Nothing played yet: play a phrase on a MIDI keyboard, with musical typing or on the keys below';
+      this.error =
+        'Nothing played yet: play a phrase on a MIDI keyboard, with musical typing or on the keys below';
       return;
     }
     const target = this.target();
@@ -72,7 +73,8 @@ export class SeedCapture {
     const project = target.project;
     const tick = target.playheadTick;
     const tempo = [...project.tempos].reverse().find((t) => t.tick <= tick) ?? project.tempos[0];
-    const meter = [...project.timeSignatures].reverse().find((ts) => ts.tick <= tick) ?? project.timeSignatures[0];
+    const meter =
+      [...project.timeSignatures].reverse().find((ts) => ts.tick <= tick) ?? project.timeSignatures[0];
     const beatMs = (60_000 / (tempo?.qpm ?? 120)) * (4 / (meter?.denominator ?? 4));
     const beatsPerBar = meter?.numerator ?? 4;
     const countInMs = this.countIn ? beatsPerBar * beatMs : 0;
@@ -116,12 +118,21 @@ export class SeedCapture {
     const cutoff = event.time - KEEP_MS;
     if (this.heard[0].time < cutoff) this.heard = this.heard.filter((e) => e.time >= cutoff);
     // Played during the count-in's last moments still counts from the downbeat on.
-    if (this.recordState === 'recording' || (this.recordState === 'counting' && event.time >= this.recordStartMs))
+    if (
+      this.recordState === 'recording' ||
+      (this.recordState === 'counting' && event.time >= this.recordStartMs)
+    )
       this.recorded.push(event);
   }
 
   /** The phrase as a new seed track; the playhead moves to its end. */
-  private place(target: RecordingTarget, phrase: Phrase, atTick: number, originMs: number, name: string): void {
+  private place(
+    target: RecordingTarget,
+    phrase: Phrase,
+    atTick: number,
+    originMs: number,
+    name: string,
+  ): void {
     const { notes, controllers } = phraseToTrackContent(phrase, {
       tempos: target.project.tempos,
       atTick,
@@ -135,7 +146,9 @@ export class SeedCapture {
       edits: [
         { type: 'addTrack', track },
         { type: 'addNotes', trackId: track.id, notes },
-        ...(controllers.length > 0 ? [{ type: 'addControllers' as const, trackId: track.id, events: controllers }] : []),
+        ...(controllers.length > 0
+          ? [{ type: 'addControllers' as const, trackId: track.id, events: controllers }]
+          : []),
       ],
     });
     target.playheadTick = notes.reduce((end, note) => Math.max(end, note.start + note.duration), atTick);

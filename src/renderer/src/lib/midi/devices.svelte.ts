@@ -86,7 +86,10 @@ export class MidiDevices {
     this.state = 'asking';
     this.message = undefined;
     try {
-      await WebMidi.enable({ sysex: false, ...(requestMIDIAccessFunction ? { requestMIDIAccessFunction } : {}) });
+      await WebMidi.enable({
+        sysex: false,
+        ...(requestMIDIAccessFunction ? { requestMIDIAccessFunction } : {}),
+      });
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
       const refused = name === 'SecurityError' || name === 'NotAllowedError';

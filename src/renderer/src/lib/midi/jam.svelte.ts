@@ -30,7 +30,13 @@ import {
 import type { MidiDevices } from './devices.svelte.ts';
 import type { LiveEvent } from './live_events.ts';
 import type { LiveInput } from './live_input.svelte.ts';
-import { phraseFromEvents, phraseToSeed, phraseToTrackContent, SilenceTracker, type Phrase } from './phrase.ts';
+import {
+  phraseFromEvents,
+  phraseToSeed,
+  phraseToTrackContent,
+  SilenceTracker,
+  type Phrase,
+} from './phrase.ts';
 import type { RecordingTarget } from './recording_target.ts';
 import { deviceSink } from './routing.ts';
 import { startTicker } from './ticker.ts';
@@ -160,7 +166,10 @@ export class Jam {
     }
     this.error = undefined;
     const calls = newTrack('user', 'Jam: you');
-    const answers = { ...newTrack('take', 'Jam: model'), take: { generationId: newGenerationId(), variation: 0, quality: 'Jam answers' } };
+    const answers = {
+      ...newTrack('take', 'Jam: model'),
+      take: { generationId: newGenerationId(), variation: 0, quality: 'Jam answers' },
+    };
     target.apply({
       type: 'batch',
       label: 'Start jam',
@@ -192,7 +201,8 @@ export class Jam {
     this.interrupt();
     this.discard(this.speculative);
     this.speculative = undefined;
-    if (this.events.some((event) => event.kind === 'noteOn')) this.recordCall(phraseFromEvents(this.events, performance.now()));
+    if (this.events.some((event) => event.kind === 'noteOn'))
+      this.recordCall(phraseFromEvents(this.events, performance.now()));
     this.events = [];
     this.stopListening?.();
     this.stopTicker?.();
@@ -246,7 +256,8 @@ export class Jam {
   private speculate(): void {
     this.discard(this.speculative);
     const phrase = phraseFromEvents(this.events, performance.now());
-    this.speculative = phrase.notes.length > 0 ? this.generate(phrase, (phrase.end - phrase.start) / 1000) : undefined;
+    this.speculative =
+      phrase.notes.length > 0 ? this.generate(phrase, (phrase.end - phrase.start) / 1000) : undefined;
   }
 
   private generate(phrase: Phrase | undefined, phraseSeconds: number): Answer {
@@ -323,7 +334,12 @@ export class Jam {
     if (answer.complete || event.variation !== 0) return;
     answer.notes = event.notes;
     answer.totalTime = event.totalTime;
-    const settled = settledContinuation(continuationOf(answer.notes, answer.seedEnd), answer.totalTime, false, answer.noteLimit);
+    const settled = settledContinuation(
+      continuationOf(answer.notes, answer.seedEnd),
+      answer.totalTime,
+      false,
+      answer.noteLimit,
+    );
     if (answerIsDetermined(settled, answer.totalTime, answer.noteLimit)) {
       // Enough notes: the rest would not be played, so the generation stops here.
       answer.complete = true;
@@ -346,7 +362,8 @@ export class Jam {
       answer.notes = result.sequence.notes;
       answer.totalTime = result.sequence.totalTime;
     }
-    if (finished.outcome === 'failed' && !answer.cancelled) this.error = finished.message ?? 'The model could not answer';
+    if (finished.outcome === 'failed' && !answer.cancelled)
+      this.error = finished.message ?? 'The model could not answer';
     answer.complete = true;
     this.feed(answer);
   }
@@ -391,7 +408,12 @@ export class Jam {
 
   /** The notes of an answer that are known for good (see `settledContinuation`). */
   private settled(answer: Answer): NoteWire[] {
-    return settledContinuation(continuationOf(answer.notes, answer.seedEnd), answer.totalTime, answer.complete, answer.noteLimit);
+    return settledContinuation(
+      continuationOf(answer.notes, answer.seedEnd),
+      answer.totalTime,
+      answer.complete,
+      answer.noteLimit,
+    );
   }
 
   /** The musician plays over the answer: it stops at once and its generation is cancelled. */
@@ -453,7 +475,9 @@ export class Jam {
       label,
       edits: [
         { type: 'addNotes', trackId, notes },
-        ...(controllers.length > 0 ? [{ type: 'addControllers' as const, trackId, events: controllers }] : []),
+        ...(controllers.length > 0
+          ? [{ type: 'addControllers' as const, trackId, events: controllers }]
+          : []),
       ],
     });
   }

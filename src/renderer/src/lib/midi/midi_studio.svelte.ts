@@ -63,7 +63,13 @@ export class MidiStudio {
   }
 
   /** Plays a note-on or note-off from the on-screen keyboard or typing, timed now (or at `time`). */
-  play(kind: 'noteOn' | 'noteOff', pitch: number, source: LiveSource, velocity = this.typing.velocity, time = performance.now()): void {
+  play(
+    kind: 'noteOn' | 'noteOff',
+    pitch: number,
+    source: LiveSource,
+    velocity = this.typing.velocity,
+    time = performance.now(),
+  ): void {
     void piano.toneLib?.start();
     if (kind === 'noteOn') this.input.play({ kind, pitch, velocity, time }, source);
     else this.input.play({ kind, pitch, time }, source);
@@ -115,7 +121,12 @@ export class MidiStudio {
     const pianoSamples = this.input.latency.list('piano');
     return {
       state: this.devices.state,
-      latency: { output, piano: pianoSamples, outputP95: percentile(output, 95), pianoP95: percentile(pianoSamples, 95) },
+      latency: {
+        output,
+        piano: pianoSamples,
+        outputP95: percentile(output, 95),
+        pianoP95: percentile(pianoSamples, 95),
+      },
       jam: {
         state: this.jam.state,
         calls: this.jam.calls,
@@ -126,7 +137,12 @@ export class MidiStudio {
       tracks: (this.target?.project.tracks ?? []).map((track) => ({
         name: track.name,
         kind: track.kind,
-        notes: track.notes.map((n) => ({ pitch: n.pitch, velocity: n.velocity, start: n.start, duration: n.duration })),
+        notes: track.notes.map((n) => ({
+          pitch: n.pitch,
+          velocity: n.velocity,
+          start: n.start,
+          duration: n.duration,
+        })),
         controllers: track.controllers.map((c) => ({ ...c })),
       })),
       tempos: (this.target?.project.tempos ?? []).map((t) => ({ ...t })),

@@ -57,7 +57,12 @@ export function phraseFromEvents(events: readonly LiveEvent[], closeAt: number):
   for (const note of open.values()) note.end = Math.max(note.start, closeAt);
   if (open.size > 0) end = Math.max(end, closeAt);
   notes.sort((a, b) => a.start - b.start || a.pitch - b.pitch);
-  return { notes, controls, start: Number.isFinite(start) ? start : closeAt, end: Number.isFinite(end) ? end : closeAt };
+  return {
+    notes,
+    controls,
+    start: Number.isFinite(start) ? start : closeAt,
+    end: Number.isFinite(end) ? end : closeAt,
+  };
 }
 
 /** Whether each moment is silent: no key held and the pedal up. Tracks it event by event. */
@@ -136,7 +141,8 @@ export function phraseToTrackContent(
   const { tempos, atTick } = placement;
   const origin = placement.originMs ?? phrase.start;
   const base = ticksToSeconds(tempos, atTick);
-  const tickAt = (ms: number): Ticks => Math.max(0, Math.round(secondsToTicks(tempos, base + (ms - origin) / 1000)));
+  const tickAt = (ms: number): Ticks =>
+    Math.max(0, Math.round(secondsToTicks(tempos, base + (ms - origin) / 1000)));
   const notes = phrase.notes.map((note) => {
     const start = tickAt(note.start);
     return {

@@ -114,7 +114,7 @@ function drawTrackNotes(
   ctx.strokeStyle = darken(track.colour, 0.45);
   ctx.lineWidth = 1;
   ctx.stroke(borders);
-  ctx.fillStyle = lighten(track.colour, 0.55);
+  ctx.fillStyle = lighten(track.colour, 0.4);
   ctx.fill(selected);
   ctx.strokeStyle = ROLL_THEME.selectionStroke;
   ctx.stroke(selected);
