@@ -17,7 +17,10 @@ export function engineGenerate(
   return new Promise<GenerationFinished>((resolve, reject) => {
     let jobId: string | undefined;
     const early: GenerationFinished[] = [];
-    const timer = setTimeout(() => reject(new Error('the engine did not finish the generation in time')), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error('the engine did not finish the generation in time')),
+      timeoutMs,
+    );
     const done = (finished: GenerationFinished): void => {
       clearTimeout(timer);
       socket.close();
@@ -30,7 +33,11 @@ export function engineGenerate(
     });
     socket.on('message', (raw) => {
       const message = JSON.parse(String(raw)) as
-        | { type: 'response'; id: number; response: { ok: boolean; result?: { jobId: string }; error?: unknown } }
+        | {
+            type: 'response';
+            id: number;
+            response: { ok: boolean; result?: { jobId: string }; error?: unknown };
+          }
         | { type: 'event'; event: string; payload: GenerationFinished };
       if (message.type === 'response' && message.id === 1) {
         if (!message.response.ok || !message.response.result) {

@@ -43,7 +43,10 @@ export const FAKE_INPUT = { id: 'fake-in-1', name: 'Fake Keys' };
 export const FAKE_OUTPUT = { id: 'fake-out-1', name: 'Fake Synth' };
 
 /** The script run in the page before anything else (kept self-contained: it is serialised). */
-function fakeMidiScript(defaults: { input: { id: string; name: string }; output: { id: string; name: string } }): void {
+function fakeMidiScript(defaults: {
+  input: { id: string; name: string };
+  output: { id: string; name: string };
+}): void {
   type Listener = ((event: unknown) => void) | null;
   interface FakePort {
     id: string;
@@ -125,7 +128,10 @@ function fakeMidiScript(defaults: { input: { id: string; name: string }; output:
       announce(port);
     },
   };
-  const page = globalThis as unknown as { navigator: object; DOMException: new (m: string, n: string) => Error };
+  const page = globalThis as unknown as {
+    navigator: object;
+    DOMException: new (m: string, n: string) => Error;
+  };
   Object.defineProperty(globalThis, '__fakeMidi', { value: control });
   Object.defineProperty(page.navigator, 'requestMIDIAccess', {
     configurable: true,

@@ -38,7 +38,9 @@ interface ProjectView {
 }
 
 function project(page: Page): Promise<ProjectView> {
-  return page.evaluate(() => (globalThis as unknown as { __continuo: { project(): ProjectView } }).__continuo.project());
+  return page.evaluate(() =>
+    (globalThis as unknown as { __continuo: { project(): ProjectView } }).__continuo.project(),
+  );
 }
 
 /** Opens the studio on Compose with the fake MIDI and waits for the ports. */
@@ -106,7 +108,9 @@ test('a played phrase (bursts with their own timestamps, pedal) becomes the seed
   const view = await project(page);
   expect(view.tempos[0].qpm).toBe(120);
   const seed = view.tracks.find((t) => t.kind === 'seed');
-  expect(seed?.notes.map(({ pitch, velocity, start, duration }) => ({ pitch, velocity, start, duration }))).toEqual([
+  expect(
+    seed?.notes.map(({ pitch, velocity, start, duration }) => ({ pitch, velocity, start, duration })),
+  ).toEqual([
     { pitch: 60, velocity: 100, start: 0, duration: ticks(400) },
     { pitch: 64, velocity: 80, start: ticks(10), duration: ticks(420) - ticks(10) },
     { pitch: 67, velocity: 90, start: ticks(500), duration: ticks(800) - ticks(500) },
@@ -124,10 +128,14 @@ test('hot-plug: a port added and removed shows and disappears; the remembered ch
 }) => {
   await openWithFakeMidi(page);
   const outputs = midiPanel(page).getByRole('list', { name: 'MIDI outputs' });
-  await page.evaluate(() => (globalThis as unknown as FakeMidiGlobal).__fakeMidi.addPort('output', 'hot-1', 'Hotplug Synth'));
+  await page.evaluate(() =>
+    (globalThis as unknown as FakeMidiGlobal).__fakeMidi.addPort('output', 'hot-1', 'Hotplug Synth'),
+  );
   await expect(outputs.getByRole('checkbox', { name: 'Hotplug Synth' })).toBeVisible();
   await chooseOutput(page, 'Hotplug Synth');
-  await page.evaluate(() => (globalThis as unknown as FakeMidiGlobal).__fakeMidi.addPort('input', 'hot-in', 'Hotplug Keys'));
+  await page.evaluate(() =>
+    (globalThis as unknown as FakeMidiGlobal).__fakeMidi.addPort('input', 'hot-in', 'Hotplug Keys'),
+  );
   await expect(page.getByTestId('midi-status')).toHaveText(/2 inputs, 2 outputs/);
   await page.evaluate(() => {
     (globalThis as unknown as FakeMidiGlobal).__fakeMidi.removePort('hot-1');
@@ -136,18 +144,24 @@ test('hot-plug: a port added and removed shows and disappears; the remembered ch
   await expect(outputs.getByRole('checkbox', { name: 'Hotplug Synth' })).toHaveCount(0);
   await expect(page.getByTestId('midi-status')).toHaveText(/1 input, 1 output/);
   // It comes back (under a new id, as after a replug): chosen again, by its name.
-  await page.evaluate(() => (globalThis as unknown as FakeMidiGlobal).__fakeMidi.addPort('output', 'hot-2', 'Hotplug Synth'));
+  await page.evaluate(() =>
+    (globalThis as unknown as FakeMidiGlobal).__fakeMidi.addPort('output', 'hot-2', 'Hotplug Synth'),
+  );
   await expect(outputs.getByRole('checkbox', { name: 'Hotplug Synth' })).toBeChecked();
   // And the choice survives a restart (settings.json).
   await page.waitForTimeout(600);
   await page.reload();
   await expect(page.getByTestId('midi-status')).toHaveText(/1 input, 1 output/);
-  await page.evaluate(() => (globalThis as unknown as FakeMidiGlobal).__fakeMidi.addPort('output', 'hot-3', 'Hotplug Synth'));
+  await page.evaluate(() =>
+    (globalThis as unknown as FakeMidiGlobal).__fakeMidi.addPort('output', 'hot-3', 'Hotplug Synth'),
+  );
   await expect(outputs.getByRole('checkbox', { name: 'Hotplug Synth' })).toBeChecked();
   await chooseOutput(page, 'Hotplug Synth', false);
 });
 
-test('panic sends all-notes-off and reset-controllers on every channel of the chosen output', async ({ page }) => {
+test('panic sends all-notes-off and reset-controllers on every channel of the chosen output', async ({
+  page,
+}) => {
   await openWithFakeMidi(page);
   await chooseOutput(page, FAKE_OUTPUT.name);
   await midiPanel(page).getByRole('button', { name: 'Panic' }).click();
@@ -218,15 +232,24 @@ interface JamProbe {
 
 function jamProbe(page: Page): Promise<JamProbe> {
   return page.evaluate(
-    () => (globalThis as unknown as { __continuoMidi: { probe(): { jam: JamProbe } } }).__continuoMidi.probe().jam,
+    () =>
+      (globalThis as unknown as { __continuoMidi: { probe(): { jam: JamProbe } } }).__continuoMidi.probe()
+        .jam,
   );
 }
 
 /** Note-ons and note-offs sent at or after `fromMs`, in effective-time order. */
 function answerTraffic(sent: SentMessage[], fromMs: number) {
   const notes = sent
-    .filter((m) => effectiveTime(m) >= fromMs - 0.5 && ((m.data[0] & 0xf0) === 0x90 || (m.data[0] & 0xf0) === 0x80))
-    .map((m) => ({ on: (m.data[0] & 0xf0) === 0x90 && m.data[2] > 0, pitch: m.data[1], velocity: m.data[2], at: effectiveTime(m) }));
+    .filter(
+      (m) => effectiveTime(m) >= fromMs - 0.5 && ((m.data[0] & 0xf0) === 0x90 || (m.data[0] & 0xf0) === 0x80),
+    )
+    .map((m) => ({
+      on: (m.data[0] & 0xf0) === 0x90 && m.data[2] > 0,
+      pitch: m.data[1],
+      velocity: m.data[2],
+      at: effectiveTime(m),
+    }));
   return notes.sort((a, b) => a.at - b.at);
 }
 
@@ -241,7 +264,7 @@ function expectNoneHanging(traffic: ReturnType<typeof answerTraffic>): void {
   expect([...open.entries()].filter(([, count]) => count > 0)).toEqual([]);
 }
 
-test('jam: a phrase, then silence, gives the engine\'s answer on the output; playing over it stops it; both tracks recorded', async ({
+test("jam: a phrase, then silence, gives the engine's answer on the output; playing over it stops it; both tracks recorded", async ({
   page,
 }, testInfo) => {
   test.setTimeout(300_000);
@@ -251,12 +274,17 @@ test('jam: a phrase, then silence, gives the engine\'s answer on the output; pla
   });
   await openWithFakeMidi(page);
   // A sketch performance model, trained briefly on eight short MAESTRO performances.
-  await page.getByRole('navigation', { name: 'Studio sections' }).getByRole('button', { name: 'Library' }).click();
+  await page
+    .getByRole('navigation', { name: 'Studio sections' })
+    .getByRole('button', { name: 'Library' })
+    .click();
   await page.getByLabel('Files or folders to import').fill(MAESTRO_FILES.join('\n'));
   await page.getByLabel('Codec').selectOption('performance');
   await page.getByRole('textbox', { name: /^Name/ }).fill('Piano');
   await page.getByRole('button', { name: 'Import', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Imported “Piano”' })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('status').filter({ hasText: 'Imported “Piano”' })).toBeVisible({
+    timeout: 120_000,
+  });
   const form = await fillNewModel(page, {
     dataset: 'Piano (performance)',
     name: 'Jam sketch',
@@ -266,7 +294,10 @@ test('jam: a phrase, then silence, gives the engine\'s answer on the output; pla
   });
   await trainToEnd(page, form, 180_000);
 
-  await page.getByRole('navigation', { name: 'Studio sections' }).getByRole('button', { name: 'Compose' }).click();
+  await page
+    .getByRole('navigation', { name: 'Studio sections' })
+    .getByRole('button', { name: 'Compose' })
+    .click();
   await chooseOutput(page, FAKE_OUTPUT.name);
   const jamPanel = page.getByRole('region', { name: 'Jam' });
   const jamSettings = jamPanel.getByRole('form', { name: 'Jam settings' });
@@ -320,7 +351,9 @@ test('jam: a phrase, then silence, gives the engine\'s answer on the output; pla
   // Its note-ons reached the output, in timestamp order, each with a note-off.
   const traffic = answerTraffic(await sentMessages(page), silenceEnd);
   const ons = traffic.filter((e) => e.on);
-  expect(ons.map((e) => [e.pitch, e.velocity])).toEqual(answer.continuation.map((n) => [n.pitch, n.velocity]));
+  expect(ons.map((e) => [e.pitch, e.velocity])).toEqual(
+    answer.continuation.map((n) => [n.pitch, n.velocity]),
+  );
   const t0s = answer.continuation[0].startTime;
   // In time, give or take the page's timer jitter (a note is sent late only if a tick was late).
   ons.forEach((event, i) =>

@@ -18,7 +18,9 @@ const note = (pitch: number, startTime: number, endTime: number): NoteWire => ({
   isDrum: false,
 });
 
-function recordingSink(): NoteSink & { log: { kind: 'on' | 'off'; pitch: number; at: number; sentAt: number }[] } {
+function recordingSink(): NoteSink & {
+  log: { kind: 'on' | 'off'; pitch: number; at: number; sentAt: number }[];
+} {
   const log: { kind: 'on' | 'off'; pitch: number; at: number; sentAt: number }[] = [];
   return {
     log,

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { applySustain } from '../../src/shared/music/sustain.ts';
 import type { LiveEvent } from '../../src/renderer/src/lib/midi/live_events.ts';
-import { channelMessage, panicMessages, parseChannelMessage } from '../../src/renderer/src/lib/midi/live_events.ts';
+import {
+  channelMessage,
+  panicMessages,
+  parseChannelMessage,
+} from '../../src/renderer/src/lib/midi/live_events.ts';
 import {
   lastPhraseEvents,
   phraseFromEvents,
@@ -11,7 +15,12 @@ import {
 import { stepTyping, typingAction } from '../../src/renderer/src/lib/midi/typing.ts';
 import { percentile } from '../../src/renderer/src/lib/midi/latency.ts';
 
-const on = (pitch: number, velocity: number, time: number): LiveEvent => ({ kind: 'noteOn', pitch, velocity, time });
+const on = (pitch: number, velocity: number, time: number): LiveEvent => ({
+  kind: 'noteOn',
+  pitch,
+  velocity,
+  time,
+});
 const off = (pitch: number, time: number): LiveEvent => ({ kind: 'noteOff', pitch, time });
 const pedal = (value: number, time: number): LiveEvent => ({ kind: 'control', controller: 64, value, time });
 
@@ -85,7 +94,10 @@ describe('MIDI messages', () => {
 
 describe('phrases', () => {
   it('pairs notes, ends a re-struck pitch, closes held notes and drops stray note-offs', () => {
-    const phrase = phraseFromEvents([off(50, 0), on(60, 100, 10), on(60, 90, 50), off(60, 80), on(62, 70, 90)], 200);
+    const phrase = phraseFromEvents(
+      [off(50, 0), on(60, 100, 10), on(60, 90, 50), off(60, 80), on(62, 70, 90)],
+      200,
+    );
     expect(phrase.notes).toEqual([
       { pitch: 60, velocity: 100, start: 10, end: 50 },
       { pitch: 60, velocity: 90, start: 50, end: 80 },
@@ -112,11 +124,17 @@ describe('phrases', () => {
   });
 
   it('places a phrase in ticks through the tempo map and keeps velocity and pedal', () => {
-    const phrase = phraseFromEvents([on(60, 100, 1000), pedal(127, 1100), off(60, 1500), pedal(0, 2000)], 2000);
-    const { notes, controllers } = phraseToTrackContent(phrase, { tempos: [{ tick: 0, qpm: 60 }], atTick: 480 });
-    expect(notes.map(({ pitch, velocity, start, duration }) => ({ pitch, velocity, start, duration }))).toEqual([
-      { pitch: 60, velocity: 100, start: 480, duration: 240 },
-    ]);
+    const phrase = phraseFromEvents(
+      [on(60, 100, 1000), pedal(127, 1100), off(60, 1500), pedal(0, 2000)],
+      2000,
+    );
+    const { notes, controllers } = phraseToTrackContent(phrase, {
+      tempos: [{ tick: 0, qpm: 60 }],
+      atTick: 480,
+    });
+    expect(
+      notes.map(({ pitch, velocity, start, duration }) => ({ pitch, velocity, start, duration })),
+    ).toEqual([{ pitch: 60, velocity: 100, start: 480, duration: 240 }]);
     expect(controllers).toEqual([
       { tick: 528, controller: 64, value: 127 },
       { tick: 960, controller: 64, value: 0 },
@@ -124,7 +142,10 @@ describe('phrases', () => {
   });
 
   it('makes a seed with the pedal applied, from 0 s', () => {
-    const phrase = phraseFromEvents([on(60, 100, 1000), pedal(127, 1100), off(60, 1500), pedal(0, 2000)], 2000);
+    const phrase = phraseFromEvents(
+      [on(60, 100, 1000), pedal(127, 1100), off(60, 1500), pedal(0, 2000)],
+      2000,
+    );
     const seed = phraseToSeed(phrase, 120);
     expect(seed.notes.map((n) => [n.pitch, n.velocity, n.startTime, n.endTime])).toEqual([[60, 100, 0, 1]]);
     expect(seed.totalTime).toBe(1);
@@ -135,9 +156,24 @@ describe('phrases', () => {
 describe('musical typing', () => {
   it('maps the home row to white keys and the row above to black keys', () => {
     const state = { octave: 4, velocity: 96 };
-    const pitches = ['KeyA', 'KeyW', 'KeyS', 'KeyE', 'KeyD', 'KeyF', 'KeyT', 'KeyG', 'KeyY', 'KeyH', 'KeyU', 'KeyJ', 'KeyK', 'KeyO', 'KeyL', 'KeyP'].map(
-      (code) => typingAction(code, state),
-    );
+    const pitches = [
+      'KeyA',
+      'KeyW',
+      'KeyS',
+      'KeyE',
+      'KeyD',
+      'KeyF',
+      'KeyT',
+      'KeyG',
+      'KeyY',
+      'KeyH',
+      'KeyU',
+      'KeyJ',
+      'KeyK',
+      'KeyO',
+      'KeyL',
+      'KeyP',
+    ].map((code) => typingAction(code, state));
     expect(pitches.map((a) => (a?.kind === 'note' ? a.pitch : -1))).toEqual(
       Array.from({ length: 16 }, (_, i) => 60 + i),
     );
@@ -160,7 +196,12 @@ describe('musical typing', () => {
 describe('percentile', () => {
   it('is the nearest-rank percentile', () => {
     expect(percentile([5, 1, 3, 2, 4], 50)).toBe(3);
-    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95)).toBe(95);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        95,
+      ),
+    ).toBe(95);
     expect(percentile([], 95)).toBeNaN();
   });
 });

@@ -20,10 +20,20 @@ import { Vocabulary } from '../../main/engine/codecs/vocabulary.ts';
 import type { ModelMeta } from '../../main/engine/model/meta.ts';
 import { presetArchitecture } from '../../main/engine/model/presets.ts';
 import { saveModelFolder } from '../../main/engine/model/serialize.ts';
-import { weightShapesFor, type TokenModelConfig, type WeightData } from '../../main/engine/model/token_model.ts';
+import {
+  weightShapesFor,
+  type TokenModelConfig,
+  type WeightData,
+} from '../../main/engine/model/token_model.ts';
 import { Rng } from '../../main/engine/random/rng.ts';
 import { percentile } from '../../renderer/src/lib/midi/latency.ts';
-import { effectiveTime, FAKE_INPUT, FAKE_OUTPUT, installFakeMidi, type SentMessage } from '../../../test/e2e/fake_midi.ts';
+import {
+  effectiveTime,
+  FAKE_INPUT,
+  FAKE_OUTPUT,
+  installFakeMidi,
+  type SentMessage,
+} from '../../../test/e2e/fake_midi.ts';
 import type { Benchmark, BenchFigures } from './benchmark.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -71,11 +81,15 @@ async function writeStandardModel(modelsDir: string, id: string): Promise<void> 
 
 /** Starts the web host on a free port; resolves with its URL and the process. */
 async function startHost(dataDir: string, outDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/web.mjs'), '--port', '0', '--data-dir', dataDir], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, CONTINUO_OUT_DIR: outDir },
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'scripts/web.mjs'), '--port', '0', '--data-dir', dataDir],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, CONTINUO_OUT_DIR: outDir },
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error('the web host did not start within 120 s')), 120_000);
@@ -108,7 +122,15 @@ function keepEngineBusy(url: string, modelId: string): () => Promise<void> {
       JSON.stringify({
         id,
         method: 'generation.start',
-        payload: { modelId, temperature: 1, topK: 0, topP: 1, length: '2000t', variations: 2, randomSeed: id },
+        payload: {
+          modelId,
+          temperature: 1,
+          topK: 0,
+          topP: 1,
+          length: '2000t',
+          variations: 2,
+          randomSeed: id,
+        },
       }),
     );
   };
@@ -134,15 +156,17 @@ function keepEngineBusy(url: string, modelId: string): () => Promise<void> {
 async function playThru(page: Page, count: number): Promise<void> {
   await page.evaluate(
     async ({ count, input }) => {
-      type Port = { onmessage: ((event: { data: { data: number[]; time: number } }) => void) | null; postMessage(m: unknown): void };
-      const Channel = (globalThis as unknown as { MessageChannel: new () => { port1: Port; port2: Port } }).MessageChannel;
+      type Port = {
+        onmessage: ((event: { data: { data: number[]; time: number } }) => void) | null;
+        postMessage(m: unknown): void;
+      };
+      const Channel = (globalThis as unknown as { MessageChannel: new () => { port1: Port; port2: Port } })
+        .MessageChannel;
       const channel = new Channel();
       channel.port1.onmessage = (event) =>
-        (globalThis as unknown as { __fakeMidi: { emit(id: string, d: number[], t: number): void } }).__fakeMidi.emit(
-          input,
-          event.data.data,
-          event.data.time,
-        );
+        (
+          globalThis as unknown as { __fakeMidi: { emit(id: string, d: number[], t: number): void } }
+        ).__fakeMidi.emit(input, event.data.data, event.data.time);
       for (let i = 0; i < count; i++) {
         const pitch = 48 + ((i * 7) % 36);
         channel.port2.postMessage({ data: [0x90, pitch, 90], time: performance.now() });
@@ -157,12 +181,17 @@ async function playThru(page: Page, count: number): Promise<void> {
 }
 
 async function thruLatency(page: Page): Promise<{ output: number[]; piano: number[] }> {
-  await page.evaluate(() => (globalThis as unknown as { __continuoMidi: { clearLatency(): void } }).__continuoMidi.clearLatency());
+  await page.evaluate(() =>
+    (globalThis as unknown as { __continuoMidi: { clearLatency(): void } }).__continuoMidi.clearLatency(),
+  );
   await playThru(page, THRU_NOTES);
   return page.evaluate(
     () =>
-      (globalThis as unknown as { __continuoMidi: { probe(): { latency: { output: number[]; piano: number[] } } } })
-        .__continuoMidi.probe().latency,
+      (
+        globalThis as unknown as {
+          __continuoMidi: { probe(): { latency: { output: number[]; piano: number[] } } };
+        }
+      ).__continuoMidi.probe().latency,
   );
 }
 
@@ -173,8 +202,9 @@ async function thruLatency(page: Page): Promise<{ output: number[]; piano: numbe
 async function jamRound(page: Page, index: number): Promise<number> {
   const silenceEnd = await page.evaluate(
     async ({ index, input, silenceMs }) => {
-      const midi = (globalThis as unknown as { __fakeMidi: { emit(id: string, d: number[], t: number): void } })
-        .__fakeMidi;
+      const midi = (
+        globalThis as unknown as { __fakeMidi: { emit(id: string, d: number[], t: number): void } }
+      ).__fakeMidi;
       const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
       let last = 0;
       for (let i = 0; i < 8; i++) {
@@ -229,7 +259,10 @@ export const benchmark: Benchmark = {
       const page = await browser.newPage();
       await installFakeMidi(page);
       await page.goto(host.url);
-      await page.getByTestId('midi-status').filter({ hasText: '1 input, 1 output' }).waitFor({ timeout: 60_000 });
+      await page
+        .getByTestId('midi-status')
+        .filter({ hasText: '1 input, 1 output' })
+        .waitFor({ timeout: 60_000 });
       await page
         .getByRole('list', { name: 'MIDI outputs' })
         .getByRole('checkbox', { name: FAKE_OUTPUT.name })
@@ -245,7 +278,10 @@ export const benchmark: Benchmark = {
       await page.waitForTimeout(1000);
 
       const jam = page.getByRole('region', { name: 'Jam' });
-      await jam.getByRole('form', { name: 'Jam settings' }).getByLabel('Model', { exact: true }).selectOption(modelId);
+      await jam
+        .getByRole('form', { name: 'Jam settings' })
+        .getByLabel('Model', { exact: true })
+        .selectOption(modelId);
       await jam.getByRole('button', { name: 'Start jam' }).click();
       const jamMs: number[] = [];
       for (let i = 0; i < JAM_ROUNDS + 1; i++) {

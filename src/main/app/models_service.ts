@@ -19,7 +19,7 @@ import {
   renamedMeta,
   unpackModelArchive,
 } from './storage/model_archive.ts';
-import { modelRecord, type ModelStore, type StoredModel } from './storage/model_store.ts';
+import { modelRecord, ShippedModelError, type ModelStore, type StoredModel } from './storage/model_store.ts';
 import type { TrainingService } from './training_service.ts';
 import { safeFileName } from './storage/file_names.ts';
 
@@ -72,6 +72,7 @@ export class ModelsService {
   }
 
   async rename(id: string, name: string): Promise<ModelSummary> {
+    this.assertWritable(id, 'renamed');
     this.training.assertIdle(id);
     const model = await this.store.rename(id, name);
     if (!model) throw new IpcError({ code: 'not_found', message: `No model with id ${id}` });
@@ -140,6 +141,7 @@ export class ModelsService {
    * delete, so `restore` can undo it.
    */
   async remove(id: string): Promise<boolean> {
+    this.assertWritable(id, 'deleted');
     this.training.assertIdle(id);
     if (!(await this.store.get(id))) return false;
     await rm(this.trashDir, { recursive: true, force: true });
@@ -160,6 +162,19 @@ export class ModelsService {
     }
     await rename(trashed, this.store.folder(id));
     return summary(await this.get(id));
+  }
+
+  /**
+   * Refuses a change to a model shipped with the app, with a message that says what to do
+   * (`unsupported`); "Train more" asks this too.
+   */
+  assertWritable(id: string, action: 'renamed' | 'deleted' | 'trained more'): void {
+    try {
+      this.store.assertWritable(id, action);
+    } catch (error) {
+      if (!(error instanceof ShippedModelError)) throw error;
+      throw new IpcError({ code: 'unsupported', message: error.message });
+    }
   }
 
   /** Where the model deleted last waits for an undo. */

@@ -2,11 +2,19 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { strToU8, strFromU8, unzipSync, zipSync, type UnzipFileFilter } from 'fflate';
 import { parseModelMeta, type ModelMeta } from '../../engine/model/meta.ts';
+import { weightByteLength } from '../../engine/model/layers_format.ts';
 import { parseModelJson, type WeightSpec } from '../../engine/model/serialize.ts';
+import {
+  BaselineSchema,
+  NOVELTY_INDEX_FILE,
+  QUALITY_BASELINE_FILE,
+} from '../../engine/quality/model_quality.ts';
+import { NoveltyIndex } from '../../engine/quality/novelty_index.ts';
 
 /**
  * One-file models: a zip named `<name>.continuo-model` holding a model folder's model.json,
- * weights.bin and meta.json (never the training checkpoint). Unpacking validates everything
+ * weights.bin and meta.json, and when the folder has them its novelty index and held-out
+ * quality baseline (never the training checkpoint). Unpacking validates everything
  * before anything is written, so a corrupt, truncated or foreign file is refused with a clear
  * `ModelArchiveError` and never half-installed.
  */
@@ -15,6 +23,8 @@ import { parseModelJson, type WeightSpec } from '../../engine/model/serialize.ts
 export const MODEL_ARCHIVE_EXTENSION = '.continuo-model';
 /** The entries of a model archive (the files of a model folder that make the model). */
 export const MODEL_ARCHIVE_ENTRIES = ['model.json', 'weights.bin', 'meta.json'] as const;
+/** Entries carried when the folder has them: what the quality report needs without the training data. */
+export const MODEL_ARCHIVE_OPTIONAL_ENTRIES = [NOVELTY_INDEX_FILE, QUALITY_BASELINE_FILE] as const;
 /** Largest archive entry accepted (before unpacking), so a zip bomb cannot fill memory. */
 export const MAX_ENTRY_BYTES = 1024 * 1024 * 1024;
 
@@ -33,8 +43,9 @@ export class ModelArchiveError extends Error {
   }
 }
 
-/** The three files of a model, as bytes. */
-export type ModelFiles = Record<(typeof MODEL_ARCHIVE_ENTRIES)[number], Uint8Array>;
+/** The three files of a model, and the optional ones it has, as bytes. */
+export type ModelFiles = Record<(typeof MODEL_ARCHIVE_ENTRIES)[number], Uint8Array> &
+  Partial<Record<(typeof MODEL_ARCHIVE_OPTIONAL_ENTRIES)[number], Uint8Array>>;
 
 /** A model's files after validation, with its parsed meta.json. */
 export interface CheckedModelFiles {
@@ -42,20 +53,32 @@ export interface CheckedModelFiles {
   meta: ModelMeta;
 }
 
-/** Reads the three model files of a model folder. */
+/** Reads the three model files of a model folder, and the optional ones it has. */
 export async function readModelFiles(dir: string): Promise<ModelFiles> {
   const [model, weights, meta] = await Promise.all(
     MODEL_ARCHIVE_ENTRIES.map((name) => readFile(path.join(dir, name))),
   );
-  return { 'model.json': model, 'weights.bin': weights, 'meta.json': meta };
+  const files: ModelFiles = { 'model.json': model, 'weights.bin': weights, 'meta.json': meta };
+  for (const name of MODEL_ARCHIVE_OPTIONAL_ENTRIES) {
+    const bytes = await readFile(path.join(dir, name)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (bytes) files[name] = bytes;
+  }
+  return files;
 }
 
-/** Packs a model's files into one zip (weights stored as they are: floats barely compress). */
+/** Packs a model's files into one zip (weights and index stored as they are: they barely compress). */
 export function packModelArchive(files: ModelFiles): Uint8Array {
+  const index = files[NOVELTY_INDEX_FILE];
+  const baseline = files[QUALITY_BASELINE_FILE];
   return zipSync({
     'model.json': [files['model.json'], { level: 6 }],
     'weights.bin': [files['weights.bin'], { level: 0 }],
     'meta.json': [files['meta.json'], { level: 6 }],
+    ...(index ? { [NOVELTY_INDEX_FILE]: [index, { level: 0 }] } : {}),
+    ...(baseline ? { [QUALITY_BASELINE_FILE]: [baseline, { level: 6 }] } : {}),
   });
 }
 
@@ -79,7 +102,7 @@ export function isUnsafeEntryName(name: string): boolean {
 export function unpackModelArchive(data: Uint8Array): CheckedModelFiles {
   let unsafe: string | undefined;
   let tooLarge: string | undefined;
-  const wanted = new Set<string>(MODEL_ARCHIVE_ENTRIES);
+  const wanted = new Set<string>([...MODEL_ARCHIVE_ENTRIES, ...MODEL_ARCHIVE_OPTIONAL_ENTRIES]);
   const filter: UnzipFileFilter = (file) => {
     if (isUnsafeEntryName(file.name)) unsafe ??= file.name;
     if (!wanted.has(file.name)) return false;
@@ -115,6 +138,7 @@ export function unpackModelArchive(data: Uint8Array): CheckedModelFiles {
     'weights.bin': entries['weights.bin'],
     'meta.json': entries['meta.json'],
   };
+  for (const name of MODEL_ARCHIVE_OPTIONAL_ENTRIES) if (entries[name]) files[name] = entries[name];
   return { files, meta: checkModelFiles(files) };
 }
 
@@ -146,22 +170,38 @@ export function checkModelFiles(files: ModelFiles): ModelMeta {
       `model.json does not describe a Continuo model (${(error as Error).message})`,
     );
   }
-  const end = specs.reduce(
-    (most, spec) => Math.max(most, spec.offset + spec.shape.reduce((a, b) => a * b, 1) * 4),
-    0,
-  );
+  const end = specs.reduce((most, spec) => Math.max(most, spec.offset + weightByteLength(spec)), 0);
   const size = files['weights.bin'].length;
   if (size !== end)
     throw new ModelArchiveError(
       'invalid_model',
       `weights.bin has ${size} bytes but model.json describes ${end} (truncated or foreign weights)`,
     );
+  checkQualityFiles(files);
   try {
     return parseModelMeta(parseJson(files['meta.json'], 'meta.json'));
   } catch (error) {
     if (error instanceof ModelArchiveError) throw error;
     throw new ModelArchiveError('invalid_model', (error as Error).message);
   }
+}
+
+/** The optional novelty index and baseline, when present, must be readable (a damaged one is refused). */
+function checkQualityFiles(files: ModelFiles): void {
+  const index = files[NOVELTY_INDEX_FILE];
+  if (index) {
+    try {
+      NoveltyIndex.fromBytes(index, NOVELTY_INDEX_FILE);
+    } catch (error) {
+      throw new ModelArchiveError('invalid_model', (error as Error).message);
+    }
+  }
+  const baseline = files[QUALITY_BASELINE_FILE];
+  if (baseline && !BaselineSchema.safeParse(parseJson(baseline, QUALITY_BASELINE_FILE)).success)
+    throw new ModelArchiveError(
+      'invalid_model',
+      `${QUALITY_BASELINE_FILE} is not a quality baseline (damaged, or from another program)`,
+    );
 }
 
 /** meta.json bytes with a new display name and update time (other fields kept as they are). */

@@ -3,52 +3,99 @@ import path from 'node:path';
 import { IdSchema, type ModelRecord } from '../../../shared/ipc/index.ts';
 import { parseModelMeta, type ModelMeta } from '../../engine/model/meta.ts';
 import { writeFolderAtomic, writeJsonAtomic } from './atomic.ts';
-import { MODEL_ARCHIVE_ENTRIES, renamedMeta, type ModelFiles } from './model_archive.ts';
+import {
+  MODEL_ARCHIVE_ENTRIES,
+  MODEL_ARCHIVE_OPTIONAL_ENTRIES,
+  renamedMeta,
+  type ModelFiles,
+} from './model_archive.ts';
 
 /** A model folder as read from disk: its id, meta.json and size. */
 export interface StoredModel {
   id: string;
   meta: ModelMeta;
   sizeBytes: number;
+  /** Shipped with the app (read-only). */
+  shipped: boolean;
 }
 
-/** The main files of a model folder, whose sizes make its size. */
-const MODEL_FILES = ['model.json', 'weights.bin', 'meta.json'];
+/** The files of a model folder that make the model, whose sizes make its size. */
+const MODEL_FILES = [...MODEL_ARCHIVE_ENTRIES, ...MODEL_ARCHIVE_OPTIONAL_ENTRIES];
+
+/** Ids of shipped models: this prefix, then the name of their folder in the shipped folder. */
+export const SHIPPED_ID_PREFIX = 'shipped-';
+
+/** True for the id of a model shipped with the app. */
+export function isShippedId(id: string): boolean {
+  return id.startsWith(SHIPPED_ID_PREFIX);
+}
+
+/** Thrown when a change is asked of a shipped (read-only) model. */
+export class ShippedModelError extends Error {
+  override name = 'ShippedModelError';
+}
 
 /**
  * The trained models of the data folder: one folder `models/<id>/` each (written by the engine's
  * trainer, atomically). Main reads their meta.json, renames (meta.json rewritten atomically)
  * and deletes them. Unreadable folders are skipped and reported.
+ *
+ * Beside them, the models shipped with the app (`shippedDir`, e.g. resources/models): listed
+ * with the id `shipped-<folder>`, read-only (rename, delete and install refuse them with a
+ * `ShippedModelError`; duplicating one makes an ordinary model of the data folder).
  */
 export class ModelStore {
   constructor(
     readonly dir: string,
     private readonly onBadModel: (folder: string, reason: string) => void = () => undefined,
+    readonly shippedDir?: string,
   ) {}
 
-  /** The folder of a model id (the id is checked, so it cannot escape models/). */
+  /** The folder of a model id (the id is checked, so it cannot escape models/ or the shipped folder). */
   folder(id: string): string {
     if (!IdSchema.safeParse(id).success) throw new Error(`Bad model id ${JSON.stringify(id)}`);
+    if (isShippedId(id)) {
+      if (!this.shippedDir) throw new Error(`No shipped models here (model id ${id})`);
+      return path.join(this.shippedDir, id.slice(SHIPPED_ID_PREFIX.length));
+    }
     return path.join(this.dir, id);
   }
 
-  /** Every readable model, newest first; `quiet` ids (still being written) are skipped without a report. */
+  /**
+   * Every readable model, newest first, then the shipped ones by name; `quiet` ids (still being
+   * written) are skipped without a report.
+   */
   async list(quiet: ReadonlySet<string> = new Set()): Promise<StoredModel[]> {
+    const own = await this.readAll(this.dir, '', quiet);
+    const shipped = this.shippedDir ? await this.readAll(this.shippedDir, SHIPPED_ID_PREFIX, quiet) : [];
+    return [
+      ...own.sort((a, b) =>
+        a.meta.createdAt < b.meta.createdAt ? 1 : a.meta.createdAt > b.meta.createdAt ? -1 : 0,
+      ),
+      ...shipped.sort((a, b) => a.meta.name.localeCompare(b.meta.name)),
+    ];
+  }
+
+  private async readAll(dir: string, prefix: string, quiet: ReadonlySet<string>): Promise<StoredModel[]> {
     let names: string[];
     try {
-      names = await readdir(this.dir);
+      names = await readdir(dir);
     } catch {
       return [];
     }
-    const models = await Promise.all(
-      names
-        .filter((name) => IdSchema.safeParse(name).success)
-        .map((name) => this.read(name, quiet.has(name))),
-    );
-    return models
-      .filter((model): model is StoredModel => model !== undefined)
-      .sort((a, b) =>
-        a.meta.createdAt < b.meta.createdAt ? 1 : a.meta.createdAt > b.meta.createdAt ? -1 : 0,
+    const ids = names
+      .map((name) => `${prefix}${name}`)
+      // A data-folder model whose id looks shipped could never be addressed: skipped.
+      .filter((id) => IdSchema.safeParse(id).success && isShippedId(id) === (prefix !== ''));
+    const models = await Promise.all(ids.map((id) => this.read(id, quiet.has(id))));
+    return models.filter((model): model is StoredModel => model !== undefined);
+  }
+
+  /** Refuses changes to a shipped model, naming what was asked. */
+  assertWritable(id: string, action: string): void {
+    if (isShippedId(id))
+      throw new ShippedModelError(
+        `This model is shipped with Continuo and cannot be ${action}: duplicate it to make your own copy`,
       );
   }
 
@@ -60,6 +107,7 @@ export class ModelStore {
 
   /** Sets a model's display name in its meta.json (atomically). */
   async rename(id: string, name: string): Promise<StoredModel | undefined> {
+    this.assertWritable(id, 'renamed');
     const file = path.join(this.folder(id), 'meta.json');
     let raw: Record<string, unknown>;
     try {
@@ -75,6 +123,7 @@ export class ModelStore {
   /** Deletes a model folder; false when there was none. */
   async remove(id: string): Promise<boolean> {
     if (!IdSchema.safeParse(id).success) return false;
+    this.assertWritable(id, 'deleted');
     const folder = this.folder(id);
     const exists = await stat(folder).then(
       (info) => info.isDirectory(),
@@ -90,6 +139,7 @@ export class ModelStore {
    * the copy is made in a temporary sibling folder, then renamed into place.
    */
   async duplicate(id: string, newId: string, name: string): Promise<StoredModel | undefined> {
+    this.assertWritable(newId, 'replaced');
     const source = await this.get(id);
     if (!source) return undefined;
     const from = this.folder(id);
@@ -103,7 +153,12 @@ export class ModelStore {
 
   /** Installs validated model files as a new model folder, atomically (model.json written last). */
   async install(newId: string, files: ModelFiles): Promise<StoredModel | undefined> {
+    this.assertWritable(newId, 'replaced');
     await writeFolderAtomic(this.folder(newId), async (temp) => {
+      for (const name of MODEL_ARCHIVE_OPTIONAL_ENTRIES) {
+        const bytes = files[name];
+        if (bytes) await writeFile(path.join(temp, name), bytes);
+      }
       for (const name of [...MODEL_ARCHIVE_ENTRIES].reverse())
         await writeFile(path.join(temp, name), files[name]);
     });
@@ -111,7 +166,12 @@ export class ModelStore {
   }
 
   private async read(id: string, quiet: boolean): Promise<StoredModel | undefined> {
-    const folder = path.join(this.dir, id);
+    let folder: string;
+    try {
+      folder = this.folder(id);
+    } catch {
+      return undefined;
+    }
     const file = path.join(folder, 'meta.json');
     let meta: ModelMeta;
     try {
@@ -129,7 +189,7 @@ export class ModelStore {
         () => 0,
       );
     }
-    return { id, meta, sizeBytes };
+    return { id, meta, sizeBytes, shipped: isShippedId(id) };
   }
 }
 
@@ -151,6 +211,7 @@ export function modelRecord(model: StoredModel, datasetName: string | null, trai
     createdAt: meta.createdAt.slice(0, 40),
     updatedAt: meta.updatedAt.slice(0, 40),
     training,
+    ...(model.shipped ? { shipped: true } : {}),
     vocabSize: meta.vocabSize,
     history: meta.history.slice(0, 10_000).map((h) => ({
       epoch: h.epoch,

@@ -44,7 +44,7 @@ export function indexOfPieces(pieces: readonly QualityPiece[]): NoveltyIndex {
 }
 
 /** What the baseline file holds. */
-const BaselineSchema = z.object({
+export const BaselineSchema = z.object({
   /** Which split the figures are of. */
   split: z.string(),
   summary: z.object({

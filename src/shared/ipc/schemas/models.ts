@@ -54,6 +54,8 @@ export const ModelSummarySchema = z.strictObject({
   updatedAt: z.string().max(40),
   /** True while the engine is training it (rename and delete wait). */
   training: z.boolean(),
+  /** True for a model shipped with the app: read-only (duplicate it to train more). */
+  shipped: z.boolean().optional(),
 });
 /** One model as the Library lists it. */
 export type ModelSummary = z.infer<typeof ModelSummarySchema>;

@@ -65,7 +65,10 @@ export function stepTyping(state: TypingState, action: TypingAction): TypingStat
     return { ...state, octave: Math.min(MAX_OCTAVE, Math.max(MIN_OCTAVE, state.octave + action.delta)) };
   if (action?.kind === 'velocity') {
     const next = state.velocity + action.delta * VELOCITY_STEP;
-    return { ...state, velocity: Math.min(127, Math.max(1, action.delta > 0 && state.velocity === 1 ? VELOCITY_STEP : next)) };
+    return {
+      ...state,
+      velocity: Math.min(127, Math.max(1, action.delta > 0 && state.velocity === 1 ? VELOCITY_STEP : next)),
+    };
   }
   return state;
 }

@@ -16,10 +16,27 @@ function gestureNotes(track: Track | undefined, ids: ReadonlySet<NoteId>): Proje
   return found;
 }
 
+/**
+ * Canvases known to be blank: clearing one again would still make the browser re-upload it, so
+ * an empty overlay or an off-screen playhead costs nothing per frame.
+ */
+const blank = new WeakSet<CanvasRenderingContext2D>();
+
+/** Clears a layer unless it is blank already (a resize blanks it: its size is part of the key). */
+function clear(ctx: CanvasRenderingContext2D, width: number, height: number, stayBlank: boolean): void {
+  const known =
+    blank.has(ctx) && ctx.canvas.dataset['blankSize'] === `${ctx.canvas.width}x${ctx.canvas.height}`;
+  if (!known) ctx.clearRect(0, 0, width, height);
+  if (stayBlank) {
+    blank.add(ctx);
+    ctx.canvas.dataset['blankSize'] = `${ctx.canvas.width}x${ctx.canvas.height}`;
+  } else blank.delete(ctx);
+}
+
 /** What a gesture in progress shows: dragged or drawn notes, the rubber band, notes to erase. */
 export function drawOverlay(ctx: CanvasRenderingContext2D, scene: RollScene): void {
   const { view, preview } = scene;
-  ctx.clearRect(0, 0, view.width, view.height);
+  clear(ctx, view.width, view.height, !preview || preview.kind === 'velocity');
   if (!preview) return;
   const track = scene.project.tracks.find((t) => t.id === scene.activeTrackId);
   const colour = track?.colour ?? '#4f8cff';
@@ -71,9 +88,10 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, scene: RollScene): vo
 /** The playhead: a line across the note area (its own layer, so moving it redraws nothing else). */
 export function drawPlayhead(ctx: CanvasRenderingContext2D, scene: RollScene): void {
   const { view } = scene;
-  ctx.clearRect(0, 0, view.width, view.height);
   const x = Math.round(tickToX(view, scene.playheadTick));
-  if (x < -2 || x > view.width + 2) return;
+  const offScreen = x < -2 || x > view.width + 2;
+  clear(ctx, view.width, view.height, offScreen);
+  if (offScreen) return;
   ctx.fillStyle = ROLL_THEME.playhead;
   ctx.fillRect(x - 0.5, 0, 1.5, view.height);
 }
