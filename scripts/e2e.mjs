@@ -36,7 +36,8 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'continuo-e2e-data-'));
 const host = spawn(process.execPath, [`${root}/scripts/web.mjs`, '--port', '0', '--data-dir', dataDir], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, CONTINUO_OUT_DIR: outDir },
+  // No shipped models unless a test asks for them (CONTINUO_SHIPPED_MODELS=path): an empty Library.
+  env: { CONTINUO_SHIPPED_MODELS: 'none', ...process.env, CONTINUO_OUT_DIR: outDir },
 });
 /** Stops the host and its engine, and removes the data folder. */
 async function stopHost() {

@@ -14,6 +14,7 @@ import { guardUnsavedClose } from './app/unsaved_guard.ts';
 import { utilityLauncher } from './app/engine_launcher.ts';
 import { sendEvent, serveIpc } from './app/ipc.ts';
 import { startStudioCore, type StudioCore } from './app/studio_core.ts';
+import { shippedModelsDir } from './app/shipped_models.ts';
 import { installMenu } from './app/menu.ts';
 import { hardenSession, lockNavigation } from './app/security.ts';
 
@@ -51,6 +52,8 @@ function createWindow(): BrowserWindow {
       spellcheck: false,
       // No middle-click: it would open links in new windows (which lockNavigation denies anyway).
       disableBlinkFeatures: 'Auxclick',
+      // Live MIDI and a jam keep their timing while the window is in the background.
+      backgroundThrottling: false,
     },
   });
   window.once('ready-to-show', () => window.show());
@@ -84,6 +87,11 @@ void app
       version: app.getVersion(),
       transport: 'electron',
       dataDir: chooseDataDir(dataDirFlag(), process.env, app.getPath('userData')),
+      shippedModelsDir: shippedModelsDir({
+        env: process.env,
+        resourcesPath: app.isPackaged ? process.resourcesPath : undefined,
+        repoRoot: app.getAppPath(),
+      }),
       launcher: utilityLauncher(),
       broadcast: (event, payload) => {
         for (const window of BrowserWindow.getAllWindows()) sendEvent(window.webContents, event, payload);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chooseDataDir, defaultDataDir } from '../main/app/data_dir.ts';
+import { shippedModelsDir } from '../main/app/shipped_models.ts';
 import { startStudioCore } from '../main/app/studio_core.ts';
 import { forkLauncher } from '../main/engine/host/engine_process.ts';
 import { EXPORTS_PREFIX, startWebHost, type WebHost } from './host.ts';
@@ -32,6 +33,10 @@ async function main(): Promise<void> {
     version: packageVersion(),
     transport: 'websocket',
     dataDir: chooseDataDir(values['data-dir'], process.env, defaultDataDir()),
+    shippedModelsDir: shippedModelsDir({
+      env: process.env,
+      repoRoot: fileURLToPath(new URL('../..', import.meta.url)),
+    }),
     launcher: forkLauncher(),
     broadcast: (event, payload) => hosted.host?.broadcast(event, payload),
     downloadUrl: (fileName) => `${EXPORTS_PREFIX}${encodeURIComponent(fileName)}`,

@@ -205,15 +205,14 @@ async function jamRound(page: Page, index: number): Promise<number> {
       const midi = (
         globalThis as unknown as { __fakeMidi: { emit(id: string, d: number[], t: number): void } }
       ).__fakeMidi;
-      const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
       let last = 0;
       for (let i = 0; i < 8; i++) {
         const pitch = 55 + ((index * 5 + i * 3) % 24);
         midi.emit(input, [0x90, pitch, 60 + ((i * 11) % 60)], performance.now());
-        await wait(90 + ((index + i) % 3) * 40);
+        await new Promise((resolve) => setTimeout(resolve, 90 + ((index + i) % 3) * 40));
         last = performance.now();
         midi.emit(input, [0x80, pitch, 0], last);
-        await wait(20);
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
       return last + silenceMs;
     },

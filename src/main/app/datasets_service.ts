@@ -7,8 +7,6 @@ import {
   type DatasetRecord,
   type DatasetSummary,
   type EngineEventPayloadOf,
-  type EventName,
-  type EventPayloadOf,
   type ParsedPayloadOf,
 } from '../../shared/ipc/index.ts';
 import { musicFileKind } from '../engine/datasets/file_kinds.ts';
@@ -16,9 +14,9 @@ import { scanPaths } from '../engine/datasets/scan.ts';
 import type { EngineClient } from '../engine/host/client.ts';
 import type { DatasetStore } from './storage/dataset_store.ts';
 import { emptyImportMessage, importHealth, partialImportMessage } from './import_health.ts';
+import { JobTracker, type Broadcast } from './jobs/job_tracker.ts';
 
-/** Pushes a UI contract event to every studio window/page. */
-export type Broadcast = <E extends EventName>(event: E, payload: EventPayloadOf<E>) => void;
+export type { Broadcast } from './jobs/job_tracker.ts';
 
 interface RunningImport {
   datasetId: string;
@@ -28,12 +26,15 @@ interface RunningImport {
   createdAt: string;
 }
 
+type ImportOutcome = DatasetFinished['outcome'];
+type FinishDetails = Pick<DatasetFinished, 'failedFiles' | 'failedItems' | 'reasons'>;
+
 /**
  * The Library's datasets on the host side: imports run in the engine process; their records
  * are stored by main (atomically) when they finish. Progress and endings go to the UI as events.
  */
 export class DatasetService {
-  private readonly running = new Map<string, RunningImport>();
+  private readonly jobs: JobTracker<RunningImport>;
 
   constructor(
     private readonly engine: EngineClient,
@@ -41,16 +42,15 @@ export class DatasetService {
     private readonly tokenCacheDir: string,
     private readonly broadcast: Broadcast,
   ) {
-    engine.on('datasets.progress', (progress) => {
-      if (this.running.has(progress.jobId)) broadcast('datasets.progress', progress);
+    this.jobs = new JobTracker<RunningImport>(engine, {
+      onCrash: (jobId, job, reason) => {
+        this.announce(jobId, job, 'failed', `${reason}; import again once it runs.`);
+        return undefined;
+      },
     });
-    engine.on('datasets.imported', (event) => void this.onImported(event));
-    engine.on('job.ended', ({ jobId, outcome, message }) => this.finish(jobId, outcome, message));
-    engine.onStatus((status) => {
-      if (status.state !== 'crashed') return;
-      const message = `${status.message ?? 'The engine process stopped'}; import again once it runs.`;
-      for (const jobId of [...this.running.keys()]) this.finish(jobId, 'failed', message);
-    });
+    this.jobs.on('datasets.progress', (progress) => broadcast('datasets.progress', progress));
+    this.jobs.on('datasets.imported', (event, job) => void this.onImported(event, job));
+    this.jobs.on('job.ended', ({ jobId, outcome, message }) => this.finish(jobId, outcome, message));
   }
 
   /** Starts an import in the engine; answers with the job and the id the dataset will have. */
@@ -61,31 +61,21 @@ export class DatasetService {
   }: ParsedPayloadOf<'datasets.import'>): Promise<{ jobId: string; datasetId: string }> {
     const jobId = randomUUID();
     const datasetId = randomUUID();
-    this.running.set(jobId, {
-      datasetId,
-      name: name ?? defaultName(paths),
-      codec,
-      paths,
-      createdAt: new Date().toISOString(),
-    });
-    try {
-      await this.engine.request('datasets.import', { jobId, paths, codec, cacheDir: this.tokenCacheDir });
-    } catch (error) {
-      this.running.delete(jobId);
-      throw error;
-    }
+    const job = { datasetId, name: name ?? defaultName(paths), codec, paths, createdAt: new Date().toISOString() };
+    await this.jobs.start(jobId, job, () =>
+      this.engine.request('datasets.import', { jobId, paths, codec, cacheDir: this.tokenCacheDir }),
+    );
     return { jobId, datasetId };
   }
 
   /** How many imports run now. */
   runningCount(): number {
-    return this.running.size;
+    return this.jobs.runningCount();
   }
 
   /** Cancels a running import; false when it is not running. */
-  async cancel(jobId: string): Promise<boolean> {
-    if (!this.running.has(jobId)) return false;
-    return this.engine.cancel(jobId);
+  cancel(jobId: string): Promise<boolean> {
+    return this.jobs.cancel(jobId);
   }
 
   list(): Promise<DatasetSummary[]> {
@@ -113,9 +103,10 @@ export class DatasetService {
     };
   }
 
-  private async onImported({ jobId, dataset }: EngineEventPayloadOf<'datasets.imported'>): Promise<void> {
-    const job = this.running.get(jobId);
-    if (!job) return;
+  private async onImported(
+    { jobId, dataset }: EngineEventPayloadOf<'datasets.imported'>,
+    job: RunningImport,
+  ): Promise<void> {
     // Nothing to train on (all files failed, or none found): a failure, and no dataset is made.
     const health = importHealth(dataset, job.paths);
     const counts = { failedFiles: health.failedFiles, failedItems: health.failedItems };
@@ -150,15 +141,19 @@ export class DatasetService {
     }
   }
 
-  private finish(
+  /** Ends a running import and tells the UI, once (a later end of the same job is ignored). */
+  private finish(jobId: string, outcome: ImportOutcome, message?: string, details: FinishDetails = {}): void {
+    const job = this.jobs.finish(jobId);
+    if (job) this.announce(jobId, job, outcome, message, details);
+  }
+
+  private announce(
     jobId: string,
-    outcome: 'done' | 'cancelled' | 'failed',
+    job: RunningImport,
+    outcome: ImportOutcome,
     message?: string,
-    details: Pick<DatasetFinished, 'failedFiles' | 'failedItems' | 'reasons'> = {},
+    details: FinishDetails = {},
   ): void {
-    const job = this.running.get(jobId);
-    if (!job) return;
-    this.running.delete(jobId);
     this.broadcast('datasets.finished', {
       jobId,
       datasetId: job.datasetId,

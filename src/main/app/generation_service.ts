@@ -7,11 +7,8 @@ import {
   type ResultOf,
 } from '../../shared/ipc/index.ts';
 import type { EngineClient } from '../engine/host/client.ts';
-import { sequenceToAbc } from '../engine/music/abc/index.ts';
-import { noteSequenceToMidi } from '../engine/music/midi_io.ts';
-import type { Broadcast } from './datasets_service.ts';
+import { JobTracker, type Broadcast } from './jobs/job_tracker.ts';
 import type { ModelsService } from './models_service.ts';
-import { writeFileAtomic } from './storage/atomic.ts';
 import { safeFileName } from './storage/file_names.ts';
 
 /** How many finished generations main keeps for export (oldest dropped first). */
@@ -28,15 +25,15 @@ export interface ExportTarget {
 
 interface GenerationJob {
   modelName: string;
-  variations?: GeneratedVariation[];
 }
 
 /**
- * Generation on the host side: the engine generates; main forwards the streamed notes, keeps
- * the finished variations and writes exports (MIDI from the notes, ABC text for ABC models).
+ * Generation on the host side: the engine generates; main forwards the streamed notes and
+ * keeps the last finished variations, which the engine writes as exports (MIDI from the notes,
+ * the model's ABC text for ABC models).
  */
 export class GenerationService {
-  private readonly jobs = new Map<string, GenerationJob>();
+  private readonly jobs: JobTracker<GenerationJob, GeneratedVariation[]>;
 
   constructor(
     private readonly engine: EngineClient,
@@ -44,29 +41,23 @@ export class GenerationService {
     private readonly target: ExportTarget,
     broadcast: Broadcast,
   ) {
-    engine.on('generation.event', (event) => {
-      if (this.jobs.has(event.jobId)) broadcast('generation.event', event);
-    });
-    engine.on('generation.finished', (finished) => {
-      const job = this.jobs.get(finished.jobId);
-      if (!job) return;
-      job.variations = finished.variations;
-      this.trim();
-      broadcast('generation.finished', finished);
-    });
-    engine.onStatus((status) => {
-      if (status.state !== 'crashed') return;
-      for (const [jobId, job] of this.jobs) {
-        if (job.variations) continue;
-        job.variations = [];
+    this.jobs = new JobTracker<GenerationJob, GeneratedVariation[]>(engine, {
+      keepFinished: KEPT_RESULTS,
+      onCrash: (jobId, _job, reason) => {
         broadcast('generation.finished', {
           jobId,
           outcome: 'failed',
-          message: status.message ?? 'The engine process stopped',
+          message: reason,
           variations: [],
           seconds: 0,
         });
-      }
+        return [];
+      },
+    });
+    this.jobs.on('generation.event', (event) => broadcast('generation.event', event));
+    this.jobs.on('generation.finished', (finished) => {
+      this.jobs.finish(finished.jobId, finished.variations);
+      broadcast('generation.finished', finished);
     });
   }
 
@@ -75,49 +66,39 @@ export class GenerationService {
     const { modelId, ...settings } = payload;
     const { dir, model } = await this.models.folder(modelId);
     const jobId = randomUUID();
-    this.jobs.set(jobId, { modelName: model.name });
-    try {
-      await this.engine.request('generation.start', { ...settings, jobId, modelDir: dir });
-    } catch (error) {
-      this.jobs.delete(jobId);
-      throw error;
-    }
+    await this.jobs.start(jobId, { modelName: model.name }, () =>
+      this.engine.request('generation.start', { ...settings, jobId, modelDir: dir }),
+    );
     return { jobId };
   }
 
   /** Cancels a running generation; false when it is not running. */
-  async cancel(jobId: string): Promise<boolean> {
-    const job = this.jobs.get(jobId);
-    if (!job || job.variations) return false;
-    return this.engine.cancel(jobId);
+  cancel(jobId: string): Promise<boolean> {
+    return this.jobs.cancel(jobId);
   }
 
   /** How many generations run now. */
   runningCount(): number {
-    return [...this.jobs.values()].filter((job) => !job.variations).length;
+    return this.jobs.runningCount();
   }
 
-  /** True when main knows this generation job. */
+  /** True when main knows this generation job (running, or its variations are kept). */
   has(jobId: string): boolean {
-    return this.jobs.has(jobId);
+    return this.jobs.knows(jobId);
   }
 
-  /** Writes one variation as MIDI or ABC, atomically. */
+  /** Has the engine write one variation as MIDI or ABC, atomically. */
   async export(payload: ParsedPayloadOf<'generation.export'>): Promise<ResultOf<'generation.export'>> {
-    const job = this.jobs.get(payload.jobId);
-    const variation = job?.variations?.find((v) => v.variation === payload.variation);
-    if (!job || !variation) {
+    const kept = this.jobs.result(payload.jobId);
+    const variation = kept?.result.find((v) => v.variation === payload.variation);
+    if (!kept || !variation) {
       throw new IpcError({
         code: 'not_found',
         message: 'That generated variation is not (or no longer) here',
       });
     }
-    const title = `${job.modelName} ${payload.variation + 1}`;
-    const data =
-      payload.format === 'mid'
-        ? noteSequenceToMidi(variation.sequence)
-        : (variation.abc ?? sequenceToAbc(variation.sequence, { title }));
-    const fileName = `${safeFileName(job.modelName, 'continuo')}-${payload.jobId.slice(0, 8)}-${payload.variation + 1}.${payload.format}`;
+    const { modelName } = kept.job;
+    const fileName = `${safeFileName(modelName, 'continuo')}-${payload.jobId.slice(0, 8)}-${payload.variation + 1}.${payload.format}`;
     let file = payload.path;
     if (!file && this.target.saveDialog) {
       file = await this.target.saveDialog(fileName, payload.format);
@@ -125,16 +106,15 @@ export class GenerationService {
     }
     const inExports = !file;
     file = path.resolve(file ?? path.join(this.target.exportsDir, fileName));
-    await writeFileAtomic(file, data);
-    const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    const written = await this.engine.request('music.write', {
+      path: file,
+      format: payload.format,
+      sequence: variation.sequence,
+      ...(variation.abc === null ? {} : { abc: variation.abc }),
+      title: `${modelName} ${payload.variation + 1}`.slice(0, 200),
+    });
     const url =
       inExports && this.target.downloadUrl ? this.target.downloadUrl(path.basename(file)) : undefined;
-    return { path: file, bytes, ...(url ? { downloadUrl: url } : {}) };
-  }
-
-  private trim(): void {
-    const finished = [...this.jobs].filter(([, job]) => job.variations);
-    for (const [jobId] of finished.slice(0, Math.max(0, finished.length - KEPT_RESULTS)))
-      this.jobs.delete(jobId);
+    return { path: written.path, bytes: written.bytes, ...(url ? { downloadUrl: url } : {}) };
   }
 }

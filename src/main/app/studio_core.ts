@@ -21,6 +21,8 @@ export interface StudioCoreOptions {
   transport: Transport;
   /** The app data folder (created when missing). */
   dataDir: string;
+  /** The models shipped with the app (read-only; e.g. resources/models), when there are any. */
+  shippedModelsDir?: string;
   /** How to start the engine process (fork under Node, utilityProcess in Electron). */
   launcher: EngineLauncher;
   /** Pushes an event to every studio page/window. */
@@ -79,12 +81,15 @@ export async function startStudioCore(options: StudioCoreOptions): Promise<Studi
     }),
   );
   const datasets = new DatasetService(engine, store, layout.tokenCache, broadcast);
-  const modelStore = new ModelStore(layout.models, (folder, reason) =>
-    broadcast('app.log', {
-      level: 'warning',
-      source: 'host',
-      message: `Skipped unreadable model ${folder}: ${reason}`,
-    }),
+  const modelStore = new ModelStore(
+    layout.models,
+    (folder, reason) =>
+      broadcast('app.log', {
+        level: 'warning',
+        source: 'host',
+        message: `Skipped unreadable model ${folder}: ${reason}`,
+      }),
+    options.shippedModelsDir,
   );
   const training = new TrainingService(engine, datasets, modelStore, layout.tokenCache, broadcast);
   const models = new ModelsService(modelStore, datasets, training, {

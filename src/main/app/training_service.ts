@@ -9,7 +9,7 @@ import {
 import type { EngineClient } from '../engine/host/client.ts';
 import type { Broadcast } from './datasets_service.ts';
 import type { DatasetService } from './datasets_service.ts';
-import type { ModelStore } from './storage/model_store.ts';
+import { isShippedId, shippedModelMessage, type ModelStore } from './storage/model_store.ts';
 
 /** A training job main follows: its model and its latest progress. */
 interface RunningTraining {
@@ -128,6 +128,9 @@ export class TrainingService {
     payload: ParsedPayloadOf<'training.continue'>,
   ): Promise<{ jobId: string; modelId: string }> {
     const { modelId, moreEpochs } = payload;
+    // A shipped model is read-only (its folder may be inside the installed app): its copy can train.
+    if (isShippedId(modelId))
+      throw new IpcError({ code: 'unsupported', message: shippedModelMessage('trained more') });
     this.assertIdle(modelId);
     const model = await this.models.get(modelId);
     if (!model) throw new IpcError({ code: 'not_found', message: 'No such model: it may have been removed' });

@@ -13,6 +13,7 @@ import {
   GenerationSettingsSchema,
 } from './schemas/generation.ts';
 import { ArchitectureChoiceSchema } from './schemas/models.ts';
+import { NoteSequenceSchema } from './schemas/note_sequence.ts';
 import {
   TrainingEstimateSchema,
   TrainingFinishedSchema,
@@ -118,6 +119,19 @@ export const engineRequests = {
   'generation.start': {
     payload: GenerationSettingsSchema.extend({ jobId: IdSchema, modelDir: LocalPathSchema }),
     result: z.strictObject({ jobId: IdSchema }),
+  },
+  /** Encodes music as MIDI or ABC and writes it to `path` atomically (exports: music I/O is the engine's). */
+  'music.write': {
+    payload: z.strictObject({
+      path: LocalPathSchema,
+      format: z.enum(['mid', 'abc']),
+      sequence: NoteSequenceSchema,
+      /** ABC text the model wrote itself (ABC models): written as is; otherwise ABC is made from the notes. */
+      abc: z.string().max(200_000).optional(),
+      /** The ABC tune's title when it is made from the notes. */
+      title: z.string().min(1).max(200),
+    }),
+    result: z.strictObject({ path: LocalPathSchema, bytes: z.number().int().nonnegative() }),
   },
 } as const;
 

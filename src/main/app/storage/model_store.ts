@@ -30,6 +30,11 @@ export function isShippedId(id: string): boolean {
   return id.startsWith(SHIPPED_ID_PREFIX);
 }
 
+/** Why a shipped model refuses `action` ("renamed", "trained more"...), and what to do instead. */
+export function shippedModelMessage(action: string): string {
+  return `This model is shipped with Continuo and cannot be ${action}: duplicate it to make your own copy`;
+}
+
 /** Thrown when a change is asked of a shipped (read-only) model. */
 export class ShippedModelError extends Error {
   override name = 'ShippedModelError';
@@ -94,9 +99,7 @@ export class ModelStore {
   /** Refuses changes to a shipped model, naming what was asked. */
   assertWritable(id: string, action: string): void {
     if (isShippedId(id))
-      throw new ShippedModelError(
-        `This model is shipped with Continuo and cannot be ${action}: duplicate it to make your own copy`,
-      );
+      throw new ShippedModelError(shippedModelMessage(action));
   }
 
   /** One model, or undefined when it does not exist or cannot be read. */

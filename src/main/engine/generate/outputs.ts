@@ -69,7 +69,7 @@ export function numberedPaths(out: string, count: number): string[] {
 
 /** The bytes or text of one part in a format: MIDI, or ABC (the codec's own, else from the notes). */
 export function encodeOutput(
-  part: DecodedPart,
+  part: Pick<DecodedPart, 'sequence' | 'abc'>,
   format: OutputFormat,
   title = 'Continuo',
 ): string | Uint8Array {

@@ -10,6 +10,15 @@ export class JobRegistry {
     return controller.signal;
   }
 
+  /**
+   * Runs a job's work in the background with the signal that cancels it, and forgets the job
+   * when the work ends (the work reports its own end through events, so it must not throw).
+   */
+  run(jobId: string, work: (signal: AbortSignal) => Promise<void>): void {
+    const signal = this.start(jobId);
+    void work(signal).finally(() => this.end(jobId));
+  }
+
   /** Forgets a finished job. */
   end(jobId: string): void {
     this.running.delete(jobId);

@@ -22,9 +22,13 @@ function send(message: FromTrainer): Promise<void> {
  * lower OS priority for this process. Set before any worker starts, so they inherit it (on
  * Linux the nice value is per thread and new threads copy their creator's).
  */
+const TRAINING_NICE = 5;
+
 function lowerPriority(): void {
   try {
-    os.setPriority(os.constants.priority.PRIORITY_BELOW_NORMAL);
+    // Nice 5: below the studio and the musician's other programs, yet not starved on a busy
+    // machine (nice 10 made a run several times slower there). Windows maps it to below normal.
+    os.setPriority(TRAINING_NICE);
   } catch {
     // Not allowed here (some sandboxes): train at normal priority.
   }

@@ -15,8 +15,7 @@ const PROGRESS_INTERVAL_MS = 100;
 export function datasetsHandlers(context: EngineContext): Pick<EngineHandlers, 'datasets.import'> {
   return {
     'datasets.import': (payload) => {
-      const signal = context.jobs.start(payload.jobId);
-      void runImport(context, payload, signal).finally(() => context.jobs.end(payload.jobId));
+      context.jobs.run(payload.jobId, (signal) => runImport(context, payload, signal));
       return { jobId: payload.jobId };
     },
   };

@@ -15,8 +15,7 @@ const EVENT_INTERVAL_MS = 120;
 export function generationHandlers(context: EngineContext): Pick<EngineHandlers, 'generation.start'> {
   return {
     'generation.start': (payload) => {
-      const signal = context.jobs.start(payload.jobId);
-      void runGeneration(context, payload, signal).finally(() => context.jobs.end(payload.jobId));
+      context.jobs.run(payload.jobId, (signal) => runGeneration(context, payload, signal));
       return { jobId: payload.jobId };
     },
   };

@@ -4,6 +4,7 @@ import { datasetsHandlers } from './datasets.ts';
 import { engineHandlers } from './engine.ts';
 import { generationHandlers } from './generation.ts';
 import { jobsHandlers } from './jobs.ts';
+import { musicHandlers } from './music.ts';
 import { trainingHandlers } from './training.ts';
 
 /**
@@ -23,6 +24,7 @@ export function engineHandlerTable(context: EngineContext): EngineHandlers {
   return {
     ...engineHandlers(),
     ...jobsHandlers(context),
+    ...musicHandlers(),
     ...datasetsHandlers(context),
     ...trainingHandlers(context, undefined, foreground),
     'generation.start': async (payload) => {

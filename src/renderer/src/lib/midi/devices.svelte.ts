@@ -51,7 +51,9 @@ export class MidiDevices {
   lit = $state<Record<string, boolean>>({});
 
   private adopted = false;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- plain on purpose: the thru path reads these
   private readonly listeners = new Set<InputListener>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- plain on purpose: the thru path reads these
   private readonly attached = new Map<string, { input: Input; handler: (event: MessageEvent) => void }>();
   /** Chosen outputs, kept outside reactive state so the thru path reads a plain array. */
   private chosenOutputs: Output[] = [];
@@ -155,6 +157,7 @@ export class MidiDevices {
     }
   }
 
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- timers, never shown
   private readonly unlight = new Map<string, ReturnType<typeof setTimeout>>();
 
   /** Lights a port's activity light for a moment (after the message has gone on). */
@@ -178,6 +181,7 @@ export class MidiDevices {
 
   private attach(): void {
     if (this.state !== 'ready') return;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup
     const wanted = new Map(
       WebMidi.inputs.filter((input) => this.isInputChosen(view(input))).map((input) => [input.id, input]),
     );

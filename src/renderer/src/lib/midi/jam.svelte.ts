@@ -116,6 +116,7 @@ export class Jam {
   private silenceEndsAt: number | undefined;
   private speculative: Answer | undefined;
   private playing: Answer | undefined;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
   private readonly byJob = new Map<string, Answer>();
   private readonly early = new EarlyEvents<GenerationEvent | GenerationFinished>();
   private origin: { ms: number; tick: Ticks; calls: TrackId; answers: TrackId } | undefined;

@@ -44,10 +44,13 @@ class PianoPedal {
 
 export class LiveInput {
   /** Pitches sounding now (for the on-screen keyboard). */
+  // Replaced whole on each change (never mutated), so a plain Set is reactive enough.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- see above
   sounding = $state<ReadonlySet<number>>(new Set());
   pedalDown = $state(false);
 
   readonly latency = new LatencyLog();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- plain on purpose: the live path
   private readonly listeners = new Set<(event: LiveEvent, source: LiveSource) => void>();
   private readonly pedal = new PianoPedal();
 
@@ -65,6 +68,7 @@ export class LiveInput {
   play(event: LiveEvent, source: LiveSource): void {
     this.thru(event);
     if (event.kind === 'noteOn' || event.kind === 'noteOff') {
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaces `sounding` whole
       const next = new Set(this.sounding);
       if (event.kind === 'noteOn') next.add(event.pitch);
       else next.delete(event.pitch);

@@ -34,6 +34,7 @@ export class MidiStudio {
 
   private target: RecordingTarget | undefined;
   /** Typed keys held down, by key code, and the pitch each plays. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
   private readonly typed = new Map<string, number>();
 
   constructor(

@@ -24,13 +24,14 @@ const blank = new WeakSet<CanvasRenderingContext2D>();
 
 /** Clears a layer unless it is blank already (a resize blanks it: its size is part of the key). */
 function clear(ctx: CanvasRenderingContext2D, width: number, height: number, stayBlank: boolean): void {
-  const known =
-    blank.has(ctx) && ctx.canvas.dataset['blankSize'] === `${ctx.canvas.width}x${ctx.canvas.height}`;
+  const size = `${ctx.canvas.width}x${ctx.canvas.height}`;
+  const known = blank.has(ctx) && ctx.canvas.dataset['blankSize'] === size;
   if (!known) ctx.clearRect(0, 0, width, height);
-  if (stayBlank) {
+  if (!stayBlank) blank.delete(ctx);
+  else if (!known) {
     blank.add(ctx);
-    ctx.canvas.dataset['blankSize'] = `${ctx.canvas.width}x${ctx.canvas.height}`;
-  } else blank.delete(ctx);
+    ctx.canvas.dataset['blankSize'] = size;
+  }
 }
 
 /** What a gesture in progress shows: dragged or drawn notes, the rubber band, notes to erase. */
