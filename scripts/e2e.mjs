@@ -37,7 +37,12 @@ const host = spawn(process.execPath, [`${root}/scripts/web.mjs`, '--port', '0', 
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
   // No shipped models unless a test asks for them (CONTINUO_SHIPPED_MODELS=path): an empty Library.
-  env: { CONTINUO_SHIPPED_MODELS: 'none', ...process.env, CONTINUO_OUT_DIR: outDir },
+  env: {
+    CONTINUO_SHIPPED_MODELS: 'none',
+    ...process.env,
+    CONTINUO_OUT_DIR: outDir,
+    CONTINUO_WEB_NO_REBUILD: '1',
+  },
 });
 /** Stops the host and its engine, and removes the data folder. */
 async function stopHost() {

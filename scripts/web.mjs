@@ -23,7 +23,12 @@ function newestMtime(dir) {
 }
 
 const sources = ['src/renderer', 'src/shared'].map((dir) => path.join(root, dir));
-const stale = !existsSync(builtIndex) || Math.max(...sources.map(newestMtime)) > statSync(builtIndex).mtimeMs;
+// CONTINUO_WEB_NO_REBUILD=1: the caller has just built (scripts/e2e.mjs); sources edited since
+// must not start a second build that outlasts the caller's wait for the URL.
+const stale =
+  !existsSync(builtIndex) ||
+  (process.env.CONTINUO_WEB_NO_REBUILD !== '1' &&
+    Math.max(...sources.map(newestMtime)) > statSync(builtIndex).mtimeMs);
 if (stale) {
   process.stderr.write('Building the studio UI (out/renderer is missing or older than its sources)...\n');
   const build = spawnSync(

@@ -16,6 +16,8 @@ import { sendEvent, serveIpc } from './app/ipc.ts';
 import { startStudioCore, type StudioCore } from './app/studio_core.ts';
 import { shippedModelsDir } from './app/shipped_models.ts';
 import { installMenu } from './app/menu.ts';
+import { LaunchFileQueue, launchFile, launchFilesFromArgv } from './app/launch_files.ts';
+import type { LaunchFile } from '../shared/ipc/index.ts';
 import { hardenSession, lockNavigation } from './app/security.ts';
 
 /** Set by `electron-vite dev`: the renderer is served by Vite with hot reload. */
@@ -57,12 +59,54 @@ function createWindow(): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
+  // The page listens once it has (re)loaded: files asked to open before then wait for it.
+  window.webContents.on('did-finish-load', () => launchFiles.ready(deliverLaunchFile));
   if (devServerUrl) void window.loadURL(devServerUrl);
   else void window.loadFile(rendererFile);
   return window;
 }
 
 app.enableSandbox();
+
+/** Files to open (double-click, "Open with", the dock), kept until a studio page listens. */
+const launchFiles = new LaunchFileQueue();
+// One studio per data folder: a second launch hands its files to the first one and quits. A
+// separate --data-dir is a separate studio, so it runs on its own.
+const firstInstance = dataDirFlag() !== undefined || app.requestSingleInstanceLock();
+if (!firstInstance) app.quit();
+launchFiles.push(
+  ...launchFilesFromArgv(process.argv, { cwd: process.cwd(), defaultApp: process.defaultApp }),
+);
+app.on('second-instance', (_event, argv, workingDirectory) => {
+  launchFiles.push(...launchFilesFromArgv(argv, { cwd: workingDirectory, defaultApp: process.defaultApp }));
+  showWindow();
+});
+// macOS hands files over by this event, also before `ready` (the file that started the app).
+app.on('open-file', (event, file) => {
+  event.preventDefault();
+  const launched = launchFile(file, process.cwd());
+  if (launched) launchFiles.push(launched);
+  if (app.isReady()) showWindow();
+});
+
+/** Sends a file to open to the studio window; false when there is none. */
+function deliverLaunchFile(file: LaunchFile): boolean {
+  const window = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+  if (!window || window.webContents.isLoading()) return false;
+  sendEvent(window.webContents, 'app.openFile', file);
+  return true;
+}
+
+/** Brings the studio window to the front (a new one where all were closed, on macOS). */
+function showWindow(): void {
+  const window = BrowserWindow.getAllWindows()[0];
+  if (!window) {
+    if (core) createWindow();
+    return;
+  }
+  if (window.isMinimized()) window.restore();
+  window.focus();
+}
 
 app.on('web-contents-created', (_event, contents) => {
   // Every web contents (the window, and anything created later) is locked to the app.
@@ -81,6 +125,7 @@ let core: StudioCore | undefined;
 void app
   .whenReady()
   .then(async () => {
+    if (!firstInstance) return;
     hardenSession(Boolean(devServerUrl));
     installMenu(Boolean(devServerUrl));
     core = await startStudioCore({

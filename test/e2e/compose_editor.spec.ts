@@ -41,7 +41,7 @@ interface Hooks {
 
 async function point(page: Page, tick: number, pitch: number): Promise<{ x: number; y: number }> {
   return page.evaluate(
-    ([t, p]) => (window as unknown as { __continuo: Hooks }).__continuo.roll.clientPoint(t, p),
+    ([t, p]) => (globalThis as unknown as { __continuo: Hooks }).__continuo.roll.clientPoint(t, p),
     [tick, pitch],
   );
 }
@@ -49,7 +49,7 @@ async function point(page: Page, tick: number, pitch: number): Promise<{ x: numb
 /** The active track's notes, without ids, in start order. */
 async function notes(page: Page): Promise<NoteShape[]> {
   return page.evaluate(() => {
-    const hooks = (window as unknown as { __continuo: Hooks }).__continuo;
+    const hooks = (globalThis as unknown as { __continuo: Hooks }).__continuo;
     const track = hooks.project().tracks.find((t) => t.id === hooks.activeTrackId());
     return (track?.notes ?? []).map(({ pitch, start, duration, velocity }) => ({
       pitch,
@@ -81,7 +81,7 @@ async function openCompose(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { level: 2 })).toHaveText('Compose');
   await expect(page.getByRole('application', { name: 'Piano roll notes' })).toBeVisible();
   await page.waitForFunction(
-    () => 'roll' in ((window as unknown as { __continuo?: object }).__continuo ?? {}),
+    () => 'roll' in ((globalThis as unknown as { __continuo?: object }).__continuo ?? {}),
   );
 }
 
@@ -113,11 +113,11 @@ test('draw, move, resize and re-velocity a note with the mouse; undo and redo ea
 
   // Velocity: press in the lane at the note's stem, drag down to 40.
   const laneFrom = await page.evaluate(
-    ([t]) => (window as unknown as { __continuo: Hooks }).__continuo.roll.laneClientPoint(t, 100),
+    ([t]) => (globalThis as unknown as { __continuo: Hooks }).__continuo.roll.laneClientPoint(t, 100),
     [resized.start],
   );
   const laneTo = await page.evaluate(
-    ([t]) => (window as unknown as { __continuo: Hooks }).__continuo.roll.laneClientPoint(t, 40),
+    ([t]) => (globalThis as unknown as { __continuo: Hooks }).__continuo.roll.laneClientPoint(t, 40),
     [resized.start],
   );
   await drag(page, laneFrom, laneTo);
@@ -234,7 +234,7 @@ test('keyboard editing: transpose, duplicate, copy and paste at the playhead, de
   await page.mouse.click(bar3.x, box.y + box.height / 2);
   expect(
     await page.evaluate(() =>
-      (window as unknown as { __continuo: { playheadTick(): number } }).__continuo.playheadTick(),
+      (globalThis as unknown as { __continuo: { playheadTick(): number } }).__continuo.playheadTick(),
     ),
   ).toBe(2 * 1920);
   await page.getByRole('application', { name: 'Piano roll notes' }).focus();
@@ -275,7 +275,7 @@ test('tracks panel: seed, take and own notes in their colours; mute, solo, renam
   });
   await page.evaluate(
     (tracks) => {
-      const hooks = (window as unknown as { __continuo: Hooks & { project(): Record<string, unknown> } })
+      const hooks = (globalThis as unknown as { __continuo: Hooks & { project(): Record<string, unknown> } })
         .__continuo;
       hooks.openProject({ ...hooks.project(), id: 'e2e-tracks', name: 'Tracks test', tracks });
     },
@@ -300,7 +300,7 @@ test('tracks panel: seed, take and own notes in their colours; mute, solo, renam
   await page.getByRole('button', { name: 'Solo Take 1' }).click();
   const props = async () =>
     page.evaluate(() =>
-      (window as unknown as { __continuo: Hooks }).__continuo
+      (globalThis as unknown as { __continuo: Hooks }).__continuo
         .project()
         .tracks.map((t) => `${t.name}:${t.mute ? 'M' : ''}${t.solo ? 'S' : ''}`),
     );

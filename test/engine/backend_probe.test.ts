@@ -11,7 +11,7 @@ describe('the start-up backend probe', () => {
     expect(result.name).toBe(fastest.name);
     expect(tf.getBackend()).toBe(result.name);
     expect(result.summary).toMatch(
-      new RegExp(`^${result.name} \\(probed: wasm [\\d.]+ ms, cpu [\\d.]+ ms per step\\)$`),
+      new RegExp(`^${result.name} \\(probed: wasm [\\d.]+ ms, cpu [\\d.]+ ms per probe\\)$`),
     );
     console.log(`probe: ${result.summary}`);
   }, 120_000);

@@ -9,7 +9,7 @@
  * (meter minus pickup) before `:|` `::` `||` `|]`, each followed by a pickup bar; sections
  * `|: ... :|` (a section starting with a pickup closes short), endings `[1` after a `|` in a
  * section with a bar, `[2` right after its `:|`; ties into the same note across at most one
- * `|`; chords of 2-4 different notes; tuplets and broken rhythms inside a bar; spelling
+ * `|`; chords of 2-3 different notes; tuplets and broken rhythms inside a bar; spelling
  * without double or redundant accidentals and without ambiguous plain letters; no fields in
  * the body; the end after a bar line with everything closed and at least one note.
  */
@@ -182,7 +182,12 @@ function pitchOf(s: CheckState, n: Note): number | null {
   const byLetter = s.letter[n.letter] ?? s.key[n.letter];
   if (n.acc === null) return byOctave === byLetter ? n.natural + byOctave : null;
   if (n.acc === byOctave && n.acc === byLetter) return null;
-  return n.natural + n.acc;
+  const pitch = n.natural + n.acc;
+  // A pitch of the key needs no accidental unless one is in force for the letter in this bar.
+  const inKey = s.key.some((shift, letter) => (NATURAL[letter] + shift + 12) % 12 === ((pitch % 12) + 12) % 12);
+  const earlier = byOctave !== s.key[n.letter] || byLetter !== s.key[n.letter];
+  if (inKey && !earlier) return null;
+  return pitch;
 }
 
 function settle(s: CheckState): void {
@@ -253,7 +258,7 @@ export function step(state: CheckState, token: string): CheckState | null {
     if (pitch === null) return null;
     const chord = s.pending?.chord;
     if (chord) {
-      if (chord.includes(note.step) || chord.length >= 4) return null;
+      if (chord.includes(note.step) || chord.length >= 3) return null;
       chord.push(note.step);
     } else {
       if (s.tieTo && (s.tieTo.step !== note.step || s.tieTo.pitch !== pitch)) return null;

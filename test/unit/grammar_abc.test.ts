@@ -5,10 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createCodec } from '../../src/main/engine/codecs/registry.ts';
+import { parseNoteToken } from '../../src/main/engine/codecs/abc/abc_fields.ts';
+import { parseScale } from '../../src/main/engine/generate/constraints.ts';
+import { TokenGenerator } from '../../src/main/engine/generate/generator.ts';
 import { Rng } from '../../src/main/engine/random/rng.ts';
 import { canComplete, checkTune, headerState, step, type CheckState } from '../helpers/abc_checker.ts';
 import { HAS_SHARED_DATA } from '../helpers/data.ts';
 import { header, jigsVocabulary, METERS, randomTune } from './grammar_abc_fixtures.ts';
+import { randomModel } from './generate_fixtures.ts';
 
 const PREFIXES = Number(process.env.GRAMMAR_PREFIXES ?? 36);
 
@@ -85,5 +89,35 @@ describe.skipIf(!HAS_SHARED_DATA)('ABC grammar', () => {
         bar.push(token);
       }
     }
+  });
+
+  it('in D major with the key constraint: no accidentals at all, every note in the key, still valid', async () => {
+    const model = randomModel('abc', [32, 32], [...pieces, [...vocabulary.tokens]], 8);
+    const scale = new Set(parseScale('D major').pitchClasses);
+    const result = await new TokenGenerator(model).generate({
+      length: '8bars',
+      key: 'D major',
+      meter: '6/8',
+      unit: '1/8',
+      variations: 20,
+      rngSeed: 'd-major',
+    });
+    expect(result.grammar).toBe(true);
+    expect(result.maskIgnored).toBe(0);
+    let notes = 0;
+    for (const v of result.variations) {
+      expect(v.prefix).toEqual(['<s>', 'M:6/8', 'L:1/8', 'K:Dmaj']);
+      expect(checkTune([...v.prefix, ...v.tokens])).toEqual({ ok: true });
+      for (const token of v.tokens) {
+        const note = parseNoteToken(token);
+        // In-key notes are written plain (F and C sharp from K:); out-of-key ones are masked.
+        if (note) expect(note.accidental, v.tokens.join(' ')).toBeNull();
+      }
+      for (const n of model.codec.decode([...v.prefix, ...v.tokens]).sequence.notes) {
+        notes++;
+        expect(scale.has(n.pitch % 12)).toBe(true);
+      }
+    }
+    expect(notes).toBeGreaterThan(100);
   });
 });

@@ -61,7 +61,13 @@ export class DatasetService {
   }: ParsedPayloadOf<'datasets.import'>): Promise<{ jobId: string; datasetId: string }> {
     const jobId = randomUUID();
     const datasetId = randomUUID();
-    const job = { datasetId, name: name ?? defaultName(paths), codec, paths, createdAt: new Date().toISOString() };
+    const job = {
+      datasetId,
+      name: name ?? defaultName(paths),
+      codec,
+      paths,
+      createdAt: new Date().toISOString(),
+    };
     await this.jobs.start(jobId, job, () =>
       this.engine.request('datasets.import', { jobId, paths, codec, cacheDir: this.tokenCacheDir }),
     );

@@ -8,7 +8,8 @@ import {
   DatasetSummarySchema,
 } from './schemas/datasets.ts';
 import { EngineStatusSchema, LogLineSchema, OpenPathsPayloadSchema } from './schemas/engine.ts';
-import { IdSchema, LocalPathSchema } from './schemas/ids.ts';
+import { LaunchFileSchema } from './schemas/launch.ts';
+import { DatasetIdSchema, JobIdSchema, LocalPathSchema, ModelIdSchema } from './schemas/ids.ts';
 import {
   GenerationEventSchema,
   GenerationExportPayloadSchema,
@@ -85,7 +86,7 @@ export const requests = {
   /** Starts importing files/folders into a new dataset; progress and the end come as events. */
   'datasets.import': {
     payload: DatasetImportPayloadSchema,
-    result: z.strictObject({ jobId: IdSchema, datasetId: IdSchema }),
+    result: z.strictObject({ jobId: JobIdSchema, datasetId: DatasetIdSchema }),
   },
   /** Every imported dataset, newest first. */
   'datasets.list': {
@@ -93,10 +94,10 @@ export const requests = {
     result: z.strictObject({ datasets: z.array(DatasetSummarySchema) }),
   },
   /** One dataset with its figures, errors and warnings (`not_found` when it does not exist). */
-  'datasets.get': { payload: z.strictObject({ id: IdSchema }), result: DatasetRecordSchema },
+  'datasets.get': { payload: z.strictObject({ id: DatasetIdSchema }), result: DatasetRecordSchema },
   /** Forgets a dataset (the music files themselves are never touched). */
   'datasets.remove': {
-    payload: z.strictObject({ id: IdSchema }),
+    payload: z.strictObject({ id: DatasetIdSchema }),
     result: z.strictObject({ removed: z.boolean() }),
   },
   /** Counts the MIDI and ABC files under paths (no import), so the UI can pick the codec. */
@@ -106,7 +107,7 @@ export const requests = {
   },
   /** Cancels a running job (import or generation); false when no such job is running. */
   'jobs.cancel': {
-    payload: z.strictObject({ jobId: IdSchema }),
+    payload: z.strictObject({ jobId: JobIdSchema }),
     result: z.strictObject({ cancelled: z.boolean() }),
   },
   /** Every trained model of the data folder's models/, newest first. */
@@ -115,17 +116,17 @@ export const requests = {
     result: z.strictObject({ models: z.array(ModelSummarySchema) }),
   },
   /** One model with its epoch history (`not_found` when it does not exist). */
-  'models.get': { payload: z.strictObject({ id: IdSchema }), result: ModelRecordSchema },
+  'models.get': { payload: z.strictObject({ id: ModelIdSchema }), result: ModelRecordSchema },
   /** Deletes a model folder (`busy` while it trains). */
   'models.remove': {
-    payload: z.strictObject({ id: IdSchema }),
+    payload: z.strictObject({ id: ModelIdSchema }),
     result: z.strictObject({ removed: z.boolean() }),
   },
   /** Undoes the last `models.remove` (`not_found` once another model was deleted since). */
-  'models.restore': { payload: z.strictObject({ id: IdSchema }), result: ModelSummarySchema },
+  'models.restore': { payload: z.strictObject({ id: ModelIdSchema }), result: ModelSummarySchema },
   /** Renames a model (its display name in meta.json; `busy` while it trains). */
   'models.rename': {
-    payload: z.strictObject({ id: IdSchema, name: z.string().trim().min(1).max(200) }),
+    payload: z.strictObject({ id: ModelIdSchema, name: z.string().trim().min(1).max(200) }),
     result: ModelSummarySchema,
   },
   /** Copies a model folder under a new id and name (`busy` while it trains). */
@@ -145,26 +146,26 @@ export const requests = {
   /** Starts training a new model in the engine; progress and the end come as events. */
   'training.start': {
     payload: TrainingStartPayloadSchema,
-    result: z.strictObject({ jobId: IdSchema, modelId: IdSchema }),
+    result: z.strictObject({ jobId: JobIdSchema, modelId: ModelIdSchema }),
   },
   /** Trains an existing model for more epochs, from its last checkpoint ("Train more"). */
   'training.continue': {
-    payload: z.strictObject({ modelId: IdSchema, moreEpochs: z.number().int().min(1).max(10_000) }),
-    result: z.strictObject({ jobId: IdSchema, modelId: IdSchema }),
+    payload: z.strictObject({ modelId: ModelIdSchema, moreEpochs: z.number().int().min(1).max(10_000) }),
+    result: z.strictObject({ jobId: JobIdSchema, modelId: ModelIdSchema }),
   },
   /** Pauses a training job after its current step. */
   'training.pause': {
-    payload: z.strictObject({ jobId: IdSchema }),
+    payload: z.strictObject({ jobId: JobIdSchema }),
     result: z.strictObject({ ok: z.boolean() }),
   },
   /** Resumes a paused training job. */
   'training.resume': {
-    payload: z.strictObject({ jobId: IdSchema }),
+    payload: z.strictObject({ jobId: JobIdSchema }),
     result: z.strictObject({ ok: z.boolean() }),
   },
   /** Stops a training job after its current step, keeping a checkpoint. */
   'training.stop': {
-    payload: z.strictObject({ jobId: IdSchema }),
+    payload: z.strictObject({ jobId: JobIdSchema }),
     result: z.strictObject({ ok: z.boolean() }),
   },
   /** The training jobs running now, with their latest progress (for a page that just opened). */
@@ -175,7 +176,7 @@ export const requests = {
   /** Starts generating from a model; notes stream as `generation.event`, the end as `generation.finished`. */
   'generation.start': {
     payload: GenerationStartPayloadSchema,
-    result: z.strictObject({ jobId: IdSchema }),
+    result: z.strictObject({ jobId: JobIdSchema }),
   },
   /** Writes one generated variation as MIDI or ABC (atomically) and says where. */
   'generation.export': { payload: GenerationExportPayloadSchema, result: GenerationExportSchema },
@@ -226,6 +227,8 @@ export const NoticeSchema = z.strictObject({
 /** Every event the host may push: event name -> payload schema. */
 export const events = {
   'app.notice': NoticeSchema,
+  /** The desktop app was asked to open a file (a project to open, or music to import). */
+  'app.openFile': LaunchFileSchema,
   /** A log line from the host or the engine. */
   'app.log': LogLineSchema,
   /** The engine process started, crashed, is restarting or runs again. */

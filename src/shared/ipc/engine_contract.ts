@@ -6,7 +6,7 @@ import {
   JobOutcomeSchema,
 } from './schemas/datasets.ts';
 import { LogLineSchema } from './schemas/engine.ts';
-import { IdSchema, LocalPathSchema } from './schemas/ids.ts';
+import { JobIdSchema, LocalPathSchema, ModelIdSchema } from './schemas/ids.ts';
 import {
   GenerationEventSchema,
   GenerationFinishedSchema,
@@ -50,17 +50,17 @@ export const engineRequests = {
   /** Starts an import job; answers at once, then `datasets.progress` and `datasets.imported`/`job.ended`. */
   'datasets.import': {
     payload: z.strictObject({
-      jobId: IdSchema,
+      jobId: JobIdSchema,
       paths: z.array(LocalPathSchema).min(1).max(1000),
       codec: CodecNameSchema,
       /** The token cache folder the host chose (inside its data folder). */
       cacheDir: LocalPathSchema,
     }),
-    result: z.strictObject({ jobId: IdSchema }),
+    result: z.strictObject({ jobId: JobIdSchema }),
   },
   /** Cancels a running job; false when it is not running. */
   'jobs.cancel': {
-    payload: z.strictObject({ jobId: IdSchema }),
+    payload: z.strictObject({ jobId: JobIdSchema }),
     result: z.strictObject({ cancelled: z.boolean() }),
   },
   /** Times a couple of real training steps of this size on the engine's backend. */
@@ -87,8 +87,8 @@ export const engineRequests = {
   /** Starts training into `modelDir`; answers at once, then `training.progress` and `training.finished`. */
   'training.start': {
     payload: TrainingKnobsSchema.extend({
-      jobId: IdSchema,
-      modelId: IdSchema,
+      jobId: JobIdSchema,
+      modelId: ModelIdSchema,
       modelDir: LocalPathSchema,
       name: z.string().min(1).max(200),
       paths: z.array(LocalPathSchema).min(1).max(1000),
@@ -97,28 +97,28 @@ export const engineRequests = {
       architecture: ArchitectureChoiceSchema,
       epochs: z.number().int().min(1).max(10_000),
     }),
-    result: z.strictObject({ jobId: IdSchema }),
+    result: z.strictObject({ jobId: JobIdSchema }),
   },
   /** Continues the run in `modelDir` from its checkpoint for `moreEpochs` more epochs ("Train more"). */
   'training.continue': {
     payload: z.strictObject({
-      jobId: IdSchema,
-      modelId: IdSchema,
+      jobId: JobIdSchema,
+      modelId: ModelIdSchema,
       modelDir: LocalPathSchema,
       cacheDir: LocalPathSchema,
       moreEpochs: z.number().int().min(1).max(10_000),
     }),
-    result: z.strictObject({ jobId: IdSchema }),
+    result: z.strictObject({ jobId: JobIdSchema }),
   },
   /** Pauses, resumes or stops a training job; false when no such job runs. */
   'training.control': {
-    payload: z.strictObject({ jobId: IdSchema, action: z.enum(['pause', 'resume', 'stop']) }),
+    payload: z.strictObject({ jobId: JobIdSchema, action: z.enum(['pause', 'resume', 'stop']) }),
     result: z.strictObject({ ok: z.boolean() }),
   },
   /** Starts generating from the model in `modelDir`; answers at once, then events. */
   'generation.start': {
-    payload: GenerationSettingsSchema.extend({ jobId: IdSchema, modelDir: LocalPathSchema }),
-    result: z.strictObject({ jobId: IdSchema }),
+    payload: GenerationSettingsSchema.extend({ jobId: JobIdSchema, modelDir: LocalPathSchema }),
+    result: z.strictObject({ jobId: JobIdSchema }),
   },
   /** Encodes music as MIDI or ABC and writes it to `path` atomically (exports: music I/O is the engine's). */
   'music.write': {
@@ -139,10 +139,10 @@ export const engineRequests = {
 export const engineEvents = {
   'datasets.progress': DatasetProgressSchema,
   /** An import finished: the figures and issues the host stores. */
-  'datasets.imported': z.strictObject({ jobId: IdSchema, dataset: ImportedDatasetSchema }),
+  'datasets.imported': z.strictObject({ jobId: JobIdSchema, dataset: ImportedDatasetSchema }),
   /** A job ended without a result (cancelled or failed). */
   'job.ended': z.strictObject({
-    jobId: IdSchema,
+    jobId: JobIdSchema,
     outcome: JobOutcomeSchema.exclude(['done']),
     message: z.string().max(2000),
   }),

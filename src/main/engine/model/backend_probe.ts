@@ -1,5 +1,5 @@
 import { initBackend, type BackendInfo, type BackendName } from './backend.ts';
-import { TokenModel } from './token_model.ts';
+import * as tf from '@tensorflow/tfjs';
 
 /**
  * The start-up probe: which installed TensorFlow.js backend runs the fast LSTM's training step
@@ -7,7 +7,7 @@ import { TokenModel } from './token_model.ts';
  * tfjs-node build without AVX, a wasm build without SIMD): measured, not assumed.
  */
 
-/** One probed backend: milliseconds per training step of the probe model, or why it failed. */
+/** One probed backend: milliseconds per probe round (see `timeKernels`), or why it failed. */
 export interface BackendTiming {
   name: BackendName;
   msPerStep: number | null;
@@ -17,33 +17,41 @@ export interface BackendTiming {
 /** What the probe chose and what it measured. */
 export interface ProbeResult extends BackendInfo {
   timings: BackendTiming[];
-  /** One line for logs and the dashboard, e.g. "wasm (probed: wasm 9 ms, cpu 61 ms per step)". */
+  /** One line for logs and the dashboard, e.g. "wasm (probed: wasm 1.2 ms, cpu 9.8 ms per probe)". */
   summary: string;
 }
 
 const CANDIDATES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 /**
- * Times two training steps (after a warm-up) on the active backend, of a model big enough
- * that arithmetic weighs as in real training, not only per-op overhead (a tiny one makes the
- * plain-JS backend look nearly as fast as wasm).
+ * Times the fast LSTM's dominant work on the active backend: gate matMuls of a 32 x 256 batch (smaller ones measure per-op overhead only, where the
+ * plain-JS backend looks as fast as wasm)
+ * and the elementwise gate maths, synced, a few times after a warm-up. A few milliseconds on
+ * wasm, so the probe costs little even where a backend is slow (a whole training step on the
+ * plain-JS backend took 24 s on a loaded machine).
  */
-function timeStep(bestSoFar: number): number {
-  const model = TokenModel.create({ vocabSize: 64, layers: [128, 128], dropout: 0 }, 'probe');
+function timeKernels(bestSoFar: number): number {
+  const x = tf.randomUniform([32, 256]);
+  const w = tf.randomUniform([256, 1024]);
+  const round = (): void => {
+    const z = tf.tidy(() => {
+      const gates = tf.matMul(x, w);
+      return tf.mul(tf.sigmoid(gates), tf.tanh(gates));
+    });
+    z.dataSync();
+    z.dispose();
+  };
   try {
-    const batch = 16;
-    const inputs = Int32Array.from({ length: batch * 16 }, (_, i) => (i * 7) % 64);
-    const targets = Int32Array.from({ length: batch * 16 }, (_, i) => (i * 11) % 64);
-    const warmStart = performance.now();
-    model.trainStep(inputs, targets, batch);
-    const warmUp = performance.now() - warmStart;
-    // Far slower than the best already, warm-up included: no need to time it further.
-    if (warmUp > 3 * bestSoFar) return warmUp;
+    const warm = performance.now();
+    round();
+    const warmUp = performance.now() - warm;
+    // Far slower than the best already, even counting its warm-up: no need to time it more.
+    if (warmUp > 20 * bestSoFar) return warmUp;
     const started = performance.now();
-    for (let i = 0; i < 2; i++) model.trainStep(inputs, targets, batch);
+    for (let i = 0; i < 2; i++) round();
     return (performance.now() - started) / 2;
   } finally {
-    model.dispose();
+    tf.dispose([x, w]);
   }
 }
 
@@ -64,7 +72,7 @@ export function probeBackends(candidates: readonly BackendName[] = CANDIDATES): 
           continue;
         }
         const best = Math.min(Infinity, ...timings.map((t) => t.msPerStep ?? Infinity));
-        timings.push({ name, msPerStep: timeStep(best) });
+        timings.push({ name, msPerStep: timeKernels(best) });
       } catch (error) {
         timings.push({ name, msPerStep: null, note: error instanceof Error ? error.message : String(error) });
       }
@@ -77,7 +85,7 @@ export function probeBackends(candidates: readonly BackendName[] = CANDIDATES): 
     return {
       ...info,
       timings,
-      summary: `${best.name} (probed: ${figures} per step)`,
+      summary: `${best.name} (probed: ${figures} per probe)`,
     };
   })();
   return probed;

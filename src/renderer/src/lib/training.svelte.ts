@@ -96,11 +96,11 @@ export class TrainingModel {
     }
   }
 
-  /** The models "Train more" can continue (none while they train). */
+  /** The models "Train more" can continue (none while they train; shipped ones are read-only). */
   async trainableModels(): Promise<ModelSummary[]> {
     try {
       const { models } = await this.api.request('models.list');
-      return models.filter((model) => !model.training);
+      return models.filter((model) => !model.training && !model.shipped);
     } catch {
       return [];
     }

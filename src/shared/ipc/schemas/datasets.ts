@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, LocalPathSchema } from './ids.ts';
+import { DatasetIdSchema, JobIdSchema, LocalPathSchema } from './ids.ts';
 
 /** Token codecs a dataset can be encoded with (mirrors the engine's codec registry). */
 export const CodecNameSchema = z.enum(['performance', 'abc', 'notes']);
@@ -59,7 +59,7 @@ export type ImportedDataset = z.infer<typeof ImportedDatasetSchema>;
 
 /** One dataset as the Library lists it. */
 export const DatasetSummarySchema = z.strictObject({
-  id: IdSchema,
+  id: DatasetIdSchema,
   name: z.string().min(1).max(200),
   codec: CodecNameSchema,
   paths: z.array(LocalPathSchema).min(1).max(1000),
@@ -102,7 +102,7 @@ export type DatasetInspectResult = z.infer<typeof DatasetInspectResultSchema>;
 
 /** Event `datasets.progress`: files done out of total, the file just finished, and an estimate. */
 export const DatasetProgressSchema = z.strictObject({
-  jobId: IdSchema,
+  jobId: JobIdSchema,
   done: Count,
   total: Count,
   /** The file just finished ('' before the first one). */
@@ -118,8 +118,8 @@ export const JobOutcomeSchema = z.enum(['done', 'cancelled', 'failed']);
 
 /** Event `datasets.finished`: an import job ended (the dataset exists only when the outcome is `done`). */
 export const DatasetFinishedSchema = z.strictObject({
-  jobId: IdSchema,
-  datasetId: IdSchema,
+  jobId: JobIdSchema,
+  datasetId: DatasetIdSchema,
   outcome: JobOutcomeSchema,
   message: z.string().max(2000).optional(),
   /** Files that failed as a whole, and tunes that failed inside files that imported. */

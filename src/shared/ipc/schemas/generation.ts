@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, LocalPathSchema } from './ids.ts';
+import { JobIdSchema, LocalPathSchema, ModelIdSchema } from './ids.ts';
 import { NoteSchema, NoteSequenceSchema } from './note_sequence.ts';
 
 /** Most variations one generation makes. */
@@ -53,11 +53,11 @@ export const GenerationSettingsSchema = z.strictObject({
 export type GenerationSettings = z.infer<typeof GenerationSettingsSchema>;
 
 /** Payload of `generation.start`. */
-export const GenerationStartPayloadSchema = GenerationSettingsSchema.extend({ modelId: IdSchema });
+export const GenerationStartPayloadSchema = GenerationSettingsSchema.extend({ modelId: ModelIdSchema });
 
 /** Event `generation.event`: notes decoded so far in one variation (sent as they stream in). */
 export const GenerationEventSchema = z.strictObject({
-  jobId: IdSchema,
+  jobId: JobIdSchema,
   variation: z.number().int().nonnegative(),
   /** Tokens generated so far in this variation. */
   tokens: z.number().int().nonnegative(),
@@ -117,7 +117,7 @@ export type DecodedSeed = z.infer<typeof DecodedSeedSchema>;
 
 /** Event `generation.finished`: every variation, or why there are none. */
 export const GenerationFinishedSchema = z.strictObject({
-  jobId: IdSchema,
+  jobId: JobIdSchema,
   outcome: z.enum(['done', 'cancelled', 'failed']),
   message: z.string().max(2000).optional(),
   variations: z.array(GeneratedVariationSchema).max(MAX_VARIATIONS),
@@ -130,7 +130,7 @@ export type GenerationFinished = z.infer<typeof GenerationFinishedSchema>;
 
 /** Payload of `generation.export`. */
 export const GenerationExportPayloadSchema = z.strictObject({
-  jobId: IdSchema,
+  jobId: JobIdSchema,
   variation: z.number().int().nonnegative(),
   format: z.enum(['mid', 'abc']),
   /** Where to write (Electron's save dialog picks it when absent; the web host uses exports/). */

@@ -8,3 +8,4 @@ export * from './training.ts';
 export * from './generation.ts';
 export * from './settings.ts';
 export * from './projects.ts';
+export * from './launch.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CodecNameSchema } from './datasets.ts';
-import { IdSchema, LocalPathSchema } from './ids.ts';
+import { LocalPathSchema, ModelIdSchema } from './ids.ts';
 
 /** Built-in model sizes (mirrors the engine's `PRESETS`). */
 export const PresetNameSchema = z.enum(['sketch', 'standard', 'large']);
@@ -36,7 +36,7 @@ export type EpochRecord = z.infer<typeof EpochRecordSchema>;
 
 /** One trained model as the Library lists it (from its folder's meta.json). */
 export const ModelSummarySchema = z.strictObject({
-  id: IdSchema,
+  id: ModelIdSchema,
   name: z.string().min(1).max(200),
   codec: CodecNameSchema,
   /** Preset name, or null for a custom size. */
@@ -70,13 +70,13 @@ export type ModelRecord = z.infer<typeof ModelRecordSchema>;
 
 /** Payload of `models.duplicate`: the model to copy and, optionally, the copy's name. */
 export const ModelDuplicatePayloadSchema = z.strictObject({
-  id: IdSchema,
+  id: ModelIdSchema,
   name: z.string().trim().min(1).max(200).optional(),
 });
 
 /** Payload of `models.export`: the model, and where to write (dialog or exports/ when absent). */
 export const ModelExportPayloadSchema = z.strictObject({
-  id: IdSchema,
+  id: ModelIdSchema,
   path: LocalPathSchema.optional(),
 });
 

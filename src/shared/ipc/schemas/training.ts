@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema } from './ids.ts';
+import { DatasetIdSchema, JobIdSchema, ModelIdSchema } from './ids.ts';
 import { ArchitectureChoiceSchema, EpochRecordSchema, type EpochRecord } from './models.ts';
 import { NoteSequenceSchema } from './note_sequence.ts';
 
@@ -17,7 +17,7 @@ export type TrainingKnobs = z.infer<typeof TrainingKnobsSchema>;
 
 /** Payload of `training.estimate`: what the New-model form has chosen so far. */
 export const TrainingEstimatePayloadSchema = TrainingKnobsSchema.extend({
-  datasetId: IdSchema,
+  datasetId: DatasetIdSchema,
   architecture: ArchitectureChoiceSchema,
 });
 
@@ -39,7 +39,7 @@ export type TrainingEstimate = z.infer<typeof TrainingEstimateSchema>;
 
 /** Payload of `training.start`. */
 export const TrainingStartPayloadSchema = TrainingKnobsSchema.extend({
-  datasetId: IdSchema,
+  datasetId: DatasetIdSchema,
   name: z.string().trim().min(1).max(200),
   architecture: ArchitectureChoiceSchema,
   epochs: z.number().int().min(1).max(10_000),
@@ -50,8 +50,8 @@ export const TrainingStateSchema = z.enum(['preparing', 'running', 'paused', 'st
 
 /** Event `training.progress`: sent at least every 2 s while a job runs, and at each epoch's end. */
 export const TrainingProgressSchema = z.strictObject({
-  jobId: IdSchema,
-  modelId: IdSchema,
+  jobId: JobIdSchema,
+  modelId: ModelIdSchema,
   state: TrainingStateSchema,
   /** Epochs done so far, and the current one (1-based) out of `epochs`. */
   epoch: z.number().int().nonnegative(),
@@ -102,8 +102,8 @@ export function preparingProgress(job: {
 
 /** Event `training.finished`: done (all epochs), stopped (by the user, last checkpoint kept) or failed. */
 export const TrainingFinishedSchema = z.strictObject({
-  jobId: IdSchema,
-  modelId: IdSchema,
+  jobId: JobIdSchema,
+  modelId: ModelIdSchema,
   outcome: z.enum(['done', 'stopped', 'failed']),
   message: z.string().max(2000).optional(),
   /** True when the model folder holds at least one checkpoint. */
@@ -114,8 +114,8 @@ export type TrainingFinished = z.infer<typeof TrainingFinishedSchema>;
 
 /** Event `training.sample`: a short piece generated from the weights of an epoch that just ended. */
 export const TrainingSampleSchema = z.strictObject({
-  jobId: IdSchema,
-  modelId: IdSchema,
+  jobId: JobIdSchema,
+  modelId: ModelIdSchema,
   /** The epoch (1-based) whose weights made it. */
   epoch: z.number().int().positive(),
   sequence: NoteSequenceSchema,

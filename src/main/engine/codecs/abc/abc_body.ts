@@ -107,14 +107,22 @@ const BARS_PER_LINE = 4;
 /** Longest line before a break is forced between tokens. */
 const MAX_LINE = 100;
 
+/** Tokens a forced line break may come before (never a length, tie or broken rhythm: they bind to the note before). */
+const BREAK_BEFORE = new Set<AbcTokenKind>(['note', 'rest', 'chordOpen', 'tuplet', 'field']);
+
 /** Writes well-formed body tokens (see normaliseBodyTokens) as ABC body text. */
 export function writeAbcBody(tokens: readonly string[]): string {
   const lines: string[] = [];
   let line = '';
   let bars = 0;
+  let inChord = false;
+  let last: AbcTokenKind = 'other';
   for (const token of tokens) {
     const kind = abcTokenKind(token);
-    if (kind !== 'duration' && kind !== 'bar' && line.length > MAX_LINE) {
+    // Never inside a chord, nor right after a tuplet, broken rhythm or tie: abcjs and abc2midi
+    // would read such a split differently.
+    const joined = inChord || last === 'tuplet' || last === 'broken' || last === 'tie';
+    if (BREAK_BEFORE.has(kind) && !joined && line.length > MAX_LINE) {
       lines.push(line.trim());
       line = '';
       bars = 0;
@@ -127,8 +135,12 @@ export function writeAbcBody(tokens: readonly string[]): string {
         bars = 0;
       }
     } else if (kind === 'ending') line += ` ${token}`;
-    else if (kind === 'field') line += ` [${token}] `;
+    else if (kind === 'chordOpen' || kind === 'chordClose') {
+      inChord = kind === 'chordOpen';
+      line += token;
+    } else if (kind === 'field') line += ` [${token}] `;
     else line += token;
+    last = kind;
   }
   if (line.trim()) lines.push(line.trim());
   return lines.join('\n');

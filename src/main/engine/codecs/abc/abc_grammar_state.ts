@@ -14,9 +14,10 @@
  * - Notes: a tie `-` follows a single note and must be followed by the same note (same letter,
  *   octave and sounding pitch), across a plain `|` at most; a broken rhythm joins two elements
  *   of one bar outside tuplets; a tuplet `(p:q:r` takes its r elements inside one bar; a chord
- *   `[..]` holds 2 to 4 notes of different letters or octaves, lengths only after `]`.
+ *   `[..]` holds 2 or 3 notes of different letters or octaves, lengths only after `]`.
  * - Spelling: no double sharps or flats; an accidental only where it changes what the plain
- *   letter would sound (outside the key, or cancelling an earlier accidental in the bar); a
+ *   letter would sound, and only for a pitch outside the key (so no `_g` for F# in D) or to
+ *   cancel an earlier accidental of that letter in the bar; a
  *   plain letter only where ABC 2.1 (accidentals hold for that octave) and abc2midi (for every
  *   octave of the letter) agree on its pitch.
  * - No M:, L: or K: inside the tune unless allowed (then only at the start of a bar).
@@ -62,8 +63,10 @@ interface OpenElement {
 
 const ONE: Ratio = { n: 1, d: 1 };
 const NO_ACCIDENTAL = 9;
+const NATURAL_PC = [0, 2, 4, 5, 7, 9, 11];
 const CLOSING = new Set<BarKind>([':|', '::', '||', '|]']);
-const MAX_CHORD = 4;
+/** abc2midi staggers chord notes 10 ticks apart: three notes stay within one onset. */
+const MAX_CHORD = 3;
 
 function scaled(ticks: number, factor: Ratio): number {
   return (ticks * factor.n) / factor.d;
@@ -83,6 +86,8 @@ export class AbcGrammarState implements GrammarState {
   private keyToken: string | undefined;
   private header!: HeaderContext;
   private signature: number[] = [0, 0, 0, 0, 0, 0, 0];
+  /** 1 for the pitch classes of the key signature's scale. */
+  private keyClasses = new Uint8Array(12);
   private inBody = false;
   // The bar being written.
   private pos = 0;
@@ -123,6 +128,8 @@ export class AbcGrammarState implements GrammarState {
   private setHeader(): void {
     this.header = this.t.headers.get(this.meter, this.unit);
     this.signature = signatureOf(this.keyToken);
+    this.keyClasses = new Uint8Array(12);
+    this.signature.forEach((shift, letter) => (this.keyClasses[(NATURAL_PC[letter] + shift + 12) % 12] = 1));
   }
 
   clone(): AbcGrammarState {
@@ -378,6 +385,10 @@ export class AbcGrammarState implements GrammarState {
     } else {
       if (c.accidental === force.octave && c.accidental === force.letter) return null;
       pitch = c.natural + c.accidental;
+      // A pitch of the key (F# in D, even spelt _g) is written plain unless it cancels an accidental.
+      const sig = this.signature[c.letter];
+      if (force.octave === sig && force.letter === sig && this.keyClasses[((pitch % 12) + 12) % 12] === 1)
+        return null;
     }
     const range = this.t.pitchRange;
     if (range && (pitch < range.low || pitch > range.high)) return null;

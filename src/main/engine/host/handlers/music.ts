@@ -1,3 +1,4 @@
+import { IpcError } from '../../../../shared/ipc/index.ts';
 import { encodeOutput } from '../../generate/outputs.ts';
 import { writeFileAtomic } from '../../storage/atomic.ts';
 import type { EngineHandlers } from '../context.ts';
@@ -10,7 +11,15 @@ export function musicHandlers(): Pick<EngineHandlers, 'music.write'> {
   return {
     'music.write': async ({ path, format, sequence, abc, title }) => {
       const data = encodeOutput({ sequence, ...(abc === undefined ? {} : { abc }) }, format, title);
-      await writeFileAtomic(path, data);
+      try {
+        await writeFileAtomic(path, data);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new IpcError({
+          code: 'internal',
+          message: `Could not write ${path}: ${reason.slice(0, 1000)}. Choose another folder or name.`,
+        });
+      }
       return { path, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length };
     },
   };

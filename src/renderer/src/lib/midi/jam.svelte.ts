@@ -56,6 +56,8 @@ export const DEFAULT_JAM_SETTINGS: JamSettings = {
 
 /** Tempo the seed is given at (performance models ignore it; bar-based lengths are not used). */
 const SEED_QPM = 120;
+/** How far into a silence the answer starts being generated, ms (at most a third of the silence). */
+const SPECULATE_AFTER_MS = 120;
 /** A note of an answer sounds at most this long past the answer's length, seconds. */
 const ANSWER_RING_OUT_S = 1;
 
@@ -114,6 +116,8 @@ export class Jam {
   private events: LiveEvent[] = [];
   private tracker = new SilenceTracker();
   private silenceEndsAt: number | undefined;
+  /** When to start answering speculatively (a little into the silence), ms. */
+  private speculateAt: number | undefined;
   private speculative: Answer | undefined;
   private playing: Answer | undefined;
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
@@ -183,6 +187,7 @@ export class Jam {
     this.events = [];
     this.tracker = new SilenceTracker();
     this.silenceEndsAt = undefined;
+    this.speculateAt = undefined;
     this.calls = 0;
     this.answers = 0;
     this.state = 'listening';
@@ -219,8 +224,10 @@ export class Jam {
     this.tracker.add(event);
     if (this.tracker.silent && !wasSilent) {
       this.silenceEndsAt = event.time + this.settings.silenceMs;
-      this.speculate();
+      // Not at once: the gaps between detached notes would each start (and cancel) a generation.
+      this.speculateAt = event.time + Math.min(SPECULATE_AFTER_MS, this.settings.silenceMs / 3);
     } else if (!this.tracker.silent) {
+      this.speculateAt = undefined;
       this.silenceEndsAt = undefined;
       this.discard(this.speculative);
       this.speculative = undefined;
@@ -230,6 +237,10 @@ export class Jam {
 
   private tick(): void {
     const now = performance.now();
+    if (this.speculateAt !== undefined && now >= this.speculateAt) {
+      this.speculateAt = undefined;
+      this.speculate();
+    }
     if (this.silenceEndsAt !== undefined && now >= this.silenceEndsAt) {
       const at = this.silenceEndsAt;
       this.silenceEndsAt = undefined;
@@ -245,6 +256,7 @@ export class Jam {
     const phrase = phraseFromEvents(this.events, at);
     this.recordCall(phrase);
     this.events = [];
+    this.speculateAt = undefined;
     const answer = this.speculative ?? this.generate(phrase, (phrase.end - phrase.start) / 1000);
     this.speculative = undefined;
     answer.dueMs = at;
