@@ -27,6 +27,29 @@ export async function openStudio(page: Page, url: string): Promise<void> {
   await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
 }
 
+/**
+ * The datasets listed once the Library has loaded. The web host is shared by every spec file, so
+ * other tests' datasets may be there: compare with what was there before.
+ */
+export async function libraryDatasets(page: Page): Promise<string[]> {
+  await expect(page.getByText('Loading datasets…')).toHaveCount(0);
+  return page.getByRole('list', { name: 'Datasets' }).locator(':scope > li .name').allTextContents();
+}
+
+/** Checks that the Library lists exactly `names` again (the empty state when there are none). */
+export async function expectLibraryDatasets(page: Page, names: string[]): Promise<void> {
+  await expect.poll(() => libraryDatasets(page)).toEqual(names);
+  if (names.length === 0) await expect(page.getByRole('main')).toContainText('No music yet');
+}
+
+/** The models listed once the Library has loaded (other specs' models may be there). */
+export async function libraryModelCount(page: Page): Promise<number> {
+  await expect(
+    page.getByRole('list', { name: 'Models' }).or(page.getByRole('region', { name: 'Models (empty)' })),
+  ).toBeVisible();
+  return page.getByRole('list', { name: 'Models' }).locator(':scope > li').count();
+}
+
 /** Imports a file or folder from the Library as a named ABC dataset and waits until it is in. */
 export async function importAbcDataset(page: Page, path: string, name: string): Promise<void> {
   // The studio opens on Compose; importing happens in the Library.

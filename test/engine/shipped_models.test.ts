@@ -11,8 +11,17 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findMaestroCsv, lookupSplit, readSplitCsv, scanPaths } from '../../src/main/engine/datasets/index.ts';
-import { decodeVariation, loadGenerationModel, TokenGenerator } from '../../src/main/engine/generate/index.ts';
+import {
+  findMaestroCsv,
+  lookupSplit,
+  readSplitCsv,
+  scanPaths,
+} from '../../src/main/engine/datasets/index.ts';
+import {
+  decodeVariation,
+  loadGenerationModel,
+  TokenGenerator,
+} from '../../src/main/engine/generate/index.ts';
 import { parseModelJson } from '../../src/main/engine/model/layers_format.ts';
 import { evaluateModel } from '../../src/main/engine/train/evaluate.ts';
 import { qualityReport } from '../../src/main/engine/quality/report.ts';
@@ -20,7 +29,14 @@ import { HAS_SHARED_DATA, REPO_ROOT, sharedData } from '../helpers/data.ts';
 
 const MODELS = path.join(REPO_ROOT, 'resources', 'models');
 /** The Nottingham files of the folk slice (their validation tunes; all files would take too long here). */
-const FOLK_SLICE_FILES = ['hpps.abc', 'jigs.abc', 'reelsa-c.abc', 'reelsd-g.abc', 'reelsh-l.abc', 'waltzes.abc'];
+const FOLK_SLICE_FILES = [
+  'hpps.abc',
+  'jigs.abc',
+  'reelsa-c.abc',
+  'reelsd-g.abc',
+  'reelsh-l.abc',
+  'waltzes.abc',
+];
 const README = readFileSync(path.join(MODELS, 'README.md'), 'utf8');
 const cacheDir = mkdtempSync(path.join(tmpdir(), 'shipped-models-cache-'));
 

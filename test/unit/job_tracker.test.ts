@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { JobTracker, type JobEngine } from '../../src/main/app/jobs/job_tracker.ts';
-import type { EngineEventName, EngineStatus } from '../../src/shared/ipc/index.ts';
+import {
+  JobIdSchema,
+  type EngineEventName,
+  type EngineStatus,
+  type JobId,
+} from '../../src/shared/ipc/index.ts';
 
 /**
  * A stand-in for the engine client's event side (the tracker's only dependency): tests push
@@ -37,6 +42,9 @@ class FakeEngine implements JobEngine {
   }
 }
 
+/** A job id from a short name. */
+const id = (name: string): JobId => JobIdSchema.parse(name);
+
 const progress = (jobId: string, done: number) => ({
   jobId,
   done,
@@ -52,14 +60,14 @@ describe('JobTracker', () => {
     const seen: Array<[number, string]> = [];
     jobs.on('datasets.progress', (payload, job) => seen.push([payload.done, job.name]));
 
-    await jobs.start('a', { name: 'first' }, () => Promise.resolve());
+    await jobs.start(id('a'), { name: 'first' }, () => Promise.resolve());
     engine.emit('datasets.progress', progress('a', 1));
     engine.emit('datasets.progress', progress('someone-else', 2));
-    expect(jobs.finish('a')).toEqual({ name: 'first' });
+    expect(jobs.finish(id('a'))).toEqual({ name: 'first' });
     engine.emit('datasets.progress', progress('a', 3));
 
     expect(seen).toEqual([[1, 'first']]);
-    expect(jobs.finish('a')).toBeUndefined(); // an end is reported once
+    expect(jobs.finish(id('a'))).toBeUndefined(); // an end is reported once
     expect(jobs.runningCount()).toBe(0);
   });
 
@@ -69,33 +77,33 @@ describe('JobTracker', () => {
     const seen: number[] = [];
     jobs.on('datasets.progress', (payload) => seen.push(payload.done));
 
-    await expect(jobs.start('x', 'job', () => Promise.reject(new Error('engine said no')))).rejects.toThrow(
-      'engine said no',
-    );
-    expect(jobs.isRunning('x')).toBe(false);
+    await expect(
+      jobs.start(id('x'), 'job', () => Promise.reject(new Error('engine said no'))),
+    ).rejects.toThrow('engine said no');
+    expect(jobs.isRunning(id('x'))).toBe(false);
 
-    await jobs.start('y', 'job', () => {
+    await jobs.start(id('y'), 'job', () => {
       engine.emit('datasets.progress', progress('y', 1));
       return Promise.resolve();
     });
     expect(seen).toEqual([1]);
-    await expect(jobs.start('y', 'again', () => Promise.resolve())).rejects.toThrow(/already running/);
+    await expect(jobs.start(id('y'), 'again', () => Promise.resolve())).rejects.toThrow(/already running/);
   });
 
   it('cancels through the engine only while the job runs', async () => {
     const engine = new FakeEngine();
     const jobs = new JobTracker<string>(engine, { onCrash: () => undefined });
-    await jobs.start('a', 'job', () => Promise.resolve());
-    expect(await jobs.cancel('a')).toBe(true);
-    jobs.finish('a');
-    expect(await jobs.cancel('a')).toBe(false);
-    expect(await jobs.cancel('never')).toBe(false);
+    await jobs.start(id('a'), 'job', () => Promise.resolve());
+    expect(await jobs.cancel(id('a'))).toBe(true);
+    jobs.finish(id('a'));
+    expect(await jobs.cancel(id('a'))).toBe(false);
+    expect(await jobs.cancel(id('never'))).toBe(false);
     expect(engine.cancelled).toEqual(['a']);
   });
 
   it('ends every running job with the reason when the engine crashes, keeping what onCrash returns', async () => {
     const engine = new FakeEngine();
-    const crashed: Array<[string, string, string]> = [];
+    const crashed: Array<[JobId, string, string]> = [];
     const jobs = new JobTracker<string, number[]>(engine, {
       keepFinished: 5,
       onCrash: (jobId, job, reason) => {
@@ -103,10 +111,10 @@ describe('JobTracker', () => {
         return [];
       },
     });
-    await jobs.start('a', 'A', () => Promise.resolve());
-    await jobs.start('b', 'B', () => Promise.resolve());
-    await jobs.start('c', 'C', () => Promise.resolve());
-    jobs.finish('c', [1, 2]);
+    await jobs.start(id('a'), 'A', () => Promise.resolve());
+    await jobs.start(id('b'), 'B', () => Promise.resolve());
+    await jobs.start(id('c'), 'C', () => Promise.resolve());
+    jobs.finish(id('c'), [1, 2]);
 
     engine.status({ state: 'running', restarts: 0 });
     expect(crashed).toEqual([]);
@@ -117,8 +125,8 @@ describe('JobTracker', () => {
       ['b', 'B', 'The engine process was killed (SIGKILL)'],
     ]);
     expect(jobs.runningCount()).toBe(0);
-    expect(jobs.result('a')).toEqual({ job: 'A', result: [] });
-    expect(jobs.result('c')).toEqual({ job: 'C', result: [1, 2] }); // finished before: untouched
+    expect(jobs.result(id('a'))).toEqual({ job: 'A', result: [] });
+    expect(jobs.result(id('c'))).toEqual({ job: 'C', result: [1, 2] }); // finished before: untouched
 
     engine.status({ state: 'crashed', restarts: 1 });
     expect(crashed).toHaveLength(2); // nothing runs any more
@@ -127,20 +135,20 @@ describe('JobTracker', () => {
   it('keeps the last N finished results, oldest dropped first', async () => {
     const engine = new FakeEngine();
     const jobs = new JobTracker<string, string>(engine, { keepFinished: 2, onCrash: () => undefined });
-    for (const id of ['a', 'b', 'c']) {
-      await jobs.start(id, id.toUpperCase(), () => Promise.resolve());
-      jobs.finish(id, `result ${id}`);
+    for (const name of ['a', 'b', 'c']) {
+      await jobs.start(id(name), name.toUpperCase(), () => Promise.resolve());
+      jobs.finish(id(name), `result ${name}`);
     }
-    expect(jobs.knows('a')).toBe(false);
-    expect(jobs.result('b')?.result).toBe('result b');
-    expect(jobs.result('c')).toEqual({ job: 'C', result: 'result c' });
-    expect(jobs.knows('c')).toBe(true);
+    expect(jobs.knows(id('a'))).toBe(false);
+    expect(jobs.result(id('b'))?.result).toBe('result b');
+    expect(jobs.result(id('c'))).toEqual({ job: 'C', result: 'result c' });
+    expect(jobs.knows(id('c'))).toBe(true);
   });
 
   it('keeps no results by default', async () => {
     const jobs = new JobTracker<string, string>(new FakeEngine(), { onCrash: () => undefined });
-    await jobs.start('a', 'A', () => Promise.resolve());
-    jobs.finish('a', 'done');
-    expect(jobs.knows('a')).toBe(false);
+    await jobs.start(id('a'), 'A', () => Promise.resolve());
+    jobs.finish(id('a'), 'done');
+    expect(jobs.knows(id('a'))).toBe(false);
   });
 });

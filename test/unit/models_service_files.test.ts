@@ -12,7 +12,7 @@ import {
   weightShapesFor,
   type TokenModelConfig,
 } from '../../src/main/engine/model/token_model.ts';
-import { IpcError } from '../../src/shared/ipc/index.ts';
+import { IpcError, ModelIdSchema } from '../../src/shared/ipc/index.ts';
 import { sharedData } from '../helpers/data.ts';
 
 let root: string;
@@ -72,7 +72,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 describe('ModelsService one-file models', () => {
   it('exports to exports/ with a download URL, and imports the file as a new model', async () => {
-    const exported = await service.export({ id: 'm1' });
+    const exported = await service.export({ id: ModelIdSchema.parse('m1') });
     expect(path.basename(exported.path)).toBe('reels-jigs.continuo-model');
     expect(exported.downloadUrl).toBe('/exports/reels-jigs.continuo-model');
     expect(readFileSync(exported.path).length).toBe(exported.bytes);
@@ -89,7 +89,7 @@ describe('ModelsService one-file models', () => {
   });
 
   it('refuses foreign, truncated and missing files with typed errors, writing nothing', async () => {
-    const exported = await service.export({ id: 'm1' });
+    const exported = await service.export({ id: ModelIdSchema.parse('m1') });
     const truncated = path.join(root, 'truncated.continuo-model');
     writeFileSync(truncated, readFileSync(exported.path).subarray(0, 500));
     expect(await codeOf(service.import({ path: truncated }))).toMatch(
@@ -106,7 +106,7 @@ describe('ModelsService one-file models', () => {
   });
 
   it('answers not_found for an unknown model', async () => {
-    expect(await codeOf(service.export({ id: 'zzz' }))).toMatch(/^not_found/);
+    expect(await codeOf(service.export({ id: ModelIdSchema.parse('zzz') }))).toMatch(/^not_found/);
     expect(await codeOf(service.duplicate('zzz'))).toMatch(/^not_found/);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ModelsService, uniqueName } from '../../src/main/app/models_service.ts';
+import { ModelIdSchema } from '../../src/shared/ipc/index.ts';
 import type { DatasetService } from '../../src/main/app/datasets_service.ts';
 import type { TrainingService } from '../../src/main/app/training_service.ts';
 import { ModelStore } from '../../src/main/app/storage/model_store.ts';
@@ -70,7 +71,7 @@ describe('model names and undo', () => {
   });
 
   it('an exported model imported back is named apart from the original', async () => {
-    const exported = await service.export({ id: 'm1' });
+    const exported = await service.export({ id: ModelIdSchema.parse('m1') });
     const imported = await service.import({ path: exported.path });
     expect(imported.name).toBe('Reels & Jigs (2)');
     const again = await service.import({ path: exported.path });

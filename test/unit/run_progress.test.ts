@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { preparingProgress, type TrainingProgress } from '../../src/shared/ipc/index.ts';
+import {
+  JobIdSchema,
+  ModelIdSchema,
+  preparingProgress,
+  type TrainingProgress,
+} from '../../src/shared/ipc/index.ts';
 import { LossSeries } from '../../src/renderer/src/lib/loss_series.ts';
 import { runProgressView } from '../../src/renderer/src/lib/run_progress.ts';
 
-const ids = { jobId: 'job-1', modelId: 'model-1' };
+const ids = { jobId: JobIdSchema.parse('job-1'), modelId: ModelIdSchema.parse('model-1') };
 
 function running(over: Partial<TrainingProgress>): TrainingProgress {
   return { ...preparingProgress({ ...ids, epochs: 4, stepsPerEpoch: 10 }), state: 'running', ...over };

@@ -4,6 +4,7 @@ import { trainingHandlers, type TrainingLauncher } from '../../src/main/engine/h
 import { ForegroundActivity } from '../../src/main/engine/host/studio/foreground.ts';
 import { RunControl } from '../../src/main/engine/train/control.ts';
 import type { TrainResult } from '../../src/main/engine/train/types.ts';
+import { JobIdSchema, ModelIdSchema } from '../../src/shared/ipc/index.ts';
 
 describe('training yields a core to generations', () => {
   it('tracks foreground jobs and says when it becomes busy or idle', () => {
@@ -31,8 +32,8 @@ describe('training yields a core to generations', () => {
     const context = { emit: () => undefined, jobs: new JobRegistry() };
     const handlers = trainingHandlers(context, launch, foreground);
     const job = (jobId: string) => ({
-      jobId,
-      modelId: `${jobId}-model`,
+      jobId: JobIdSchema.parse(jobId),
+      modelId: ModelIdSchema.parse(`${jobId}-model`),
       modelDir: `/tmp/${jobId}`,
       name: jobId,
       paths: ['/tmp/x.abc'],

@@ -9,6 +9,10 @@ import {
   type WeightData,
 } from '../../main/engine/model/token_model.ts';
 import { Rng } from '../../main/engine/random/rng.ts';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Token } from '../../main/engine/codecs/codec.ts';
+import { parseAbcText } from '../../main/engine/music/abc/index.ts';
 import type { Benchmark, BenchFigures } from './benchmark.ts';
 
 /** Tokens generated per variation in a timed run. */
@@ -21,10 +25,36 @@ function round(x: number, digits = 4): number {
   return Math.round(x * f) / f;
 }
 
+/** Nottingham jigs, for the ABC figures (skipped when the shared data is not beside the clone). */
+const JIGS = path.resolve(process.cwd(), '..', 'shared', 'data', 'nottingham', 'ABC_original', 'jigs.abc');
+
+/** The ABC tokens of the jigs, or null without the data. */
+async function jigsTokens(): Promise<Token[][] | null> {
+  let text: string;
+  try {
+    text = await readFile(JIGS, 'utf8');
+  } catch {
+    return null;
+  }
+  const codec = createCodec('abc');
+  return parseAbcText(text, JIGS).items.flatMap((item) => {
+    try {
+      return [codec.encode(item)];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** The `standard` preset (2 x 256) over the performance vocabulary (388), Glorot-uniform random weights. */
 function standardPerformanceModel(): GenerationModel {
-  const codec = createCodec('performance');
-  const vocabulary = Vocabulary.forCodec(codec);
+  return standardModel('performance', []);
+}
+
+/** The `standard` preset (2 x 256) over a codec's vocabulary, Glorot-uniform random weights. */
+function standardModel(name: 'performance' | 'abc', pieces: Token[][]): GenerationModel {
+  const codec = createCodec(name);
+  const vocabulary = Vocabulary.forCodec(codec, pieces);
   const config: TokenModelConfig = { vocabSize: vocabulary.size, ...presetArchitecture('standard') };
   const rng = new Rng(1);
   const weights: Record<string, WeightData> = {};
@@ -39,7 +69,7 @@ function standardPerformanceModel(): GenerationModel {
 /** Generation speed through TokenGenerator (prime, sample, constraints) at batch 1 and with 8 variations. */
 export const benchmark: Benchmark = {
   name: 'generation',
-  description: `Generation, LSTM 2x256 (standard), performance vocab 388, random weights: ms/event at batch 1 and 8 variations (${TOKENS} tokens each), priming`,
+  description: `Generation, LSTM 2x256 (standard), performance vocab 388, random weights: ms/event at batch 1 and 8 variations (${TOKENS} tokens each), priming; the grammar's cost (on vs off) for performance and for ABC over the Nottingham jigs vocabulary`,
   reference: 'PyTorch CPU: 0.28 ms/event at batch 1; tfjs wasm stateful step: 0.9 ms/event',
   async run(): Promise<BenchFigures> {
     const model = standardPerformanceModel();
@@ -64,6 +94,34 @@ export const benchmark: Benchmark = {
     const eight = await run(8);
     const keyed = await run(8, true, 'D major');
     const js = await run(1, false);
+    // The grammar's cost: the same runs with it off, alternated, best of three each.
+    const best = async (go: () => Promise<{ msPerEvent: number }>): Promise<number> => {
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) times.push((await go()).msPerEvent);
+      return Math.min(...times);
+    };
+    const perf = (grammar: boolean) => () =>
+      generator.generate({ seedTokens, length: { unit: 'tokens', value: 1000 }, rngSeed: 2, grammar });
+    const perfOn = await best(perf(true));
+    const perfOff = await best(perf(false));
+    const abc: BenchFigures = {};
+    const pieces = await jigsTokens();
+    if (pieces) {
+      const abcGenerator = new TokenGenerator(standardModel('abc', pieces));
+      const tune = (grammar: boolean, key?: string) => () =>
+        abcGenerator.generate({ length: '32bars', meter: '6/8', rngSeed: 3, grammar, key, maxTokens: 1500 });
+      await tune(true)();
+      const on = await best(tune(true));
+      const off = await best(tune(false));
+      const keyOn = await best(tune(true, 'D major'));
+      const keyOff = await best(tune(false, 'D major'));
+      abc['abc ms/event (jigs vocab, grammar on)'] = round(on);
+      abc['abc ms/event (grammar off)'] = round(off);
+      abc['abc grammar cost %'] = round((100 * (on - off)) / off, 1);
+      abc['abc ms/event (key D major, grammar on)'] = round(keyOn);
+      abc['abc ms/event (key D major, grammar off)'] = round(keyOff);
+      abc['abc grammar cost with key %'] = round((100 * (keyOn - keyOff)) / keyOff, 1);
+    }
     return {
       kernel: one.backend,
       'ms/event (batch 1)': round(one.msPerEvent),
@@ -72,6 +130,10 @@ export const benchmark: Benchmark = {
       'ms/event (8 variations, key D major)': round(keyed.msPerEvent),
       'ms/event (batch 1, plain JS)': round(js.msPerEvent),
       'prime ms/token (1000-token seed)': round(one.primeMs / SEED_TOKENS),
+      'performance ms/event (grammar on)': round(perfOn),
+      'performance ms/event (grammar off)': round(perfOff),
+      'performance grammar cost %': round((100 * (perfOn - perfOff)) / perfOff, 1),
+      ...abc,
     };
   },
 };

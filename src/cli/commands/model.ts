@@ -28,7 +28,11 @@ export function modelCommand(): Command {
     .argument('<out-dir>', 'the folder to write (replaced atomically)')
     .option('--float16', 'store the weights as float16 (the default)', true)
     .option('--no-float16', 'keep the weights as float32')
-    .option('--data <path>', "training file or folder, repeatable (default: the paths in the model's meta.json)", collect)
+    .option(
+      '--data <path>',
+      "training file or folder, repeatable (default: the paths in the model's meta.json)",
+      collect,
+    )
     .option('--name <name>', "display name of the packed model (default: the model's)")
     .option('--cache-dir <dir>', 'token cache folder')
     .option('--no-cache', 'do not read or write the token cache')

@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
   IpcError,
   type DatasetFinished,
   type DatasetInspectResult,
   type DatasetRecord,
+  type DatasetId,
   type DatasetSummary,
   type EngineEventPayloadOf,
+  type JobId,
   type ParsedPayloadOf,
 } from '../../shared/ipc/index.ts';
 import { musicFileKind } from '../engine/datasets/file_kinds.ts';
@@ -15,11 +16,12 @@ import type { EngineClient } from '../engine/host/client.ts';
 import type { DatasetStore } from './storage/dataset_store.ts';
 import { emptyImportMessage, importHealth, partialImportMessage } from './import_health.ts';
 import { JobTracker, type Broadcast } from './jobs/job_tracker.ts';
+import { newDatasetId, newJobId } from './jobs/new_ids.ts';
 
 export type { Broadcast } from './jobs/job_tracker.ts';
 
 interface RunningImport {
-  datasetId: string;
+  datasetId: DatasetId;
   name: string;
   codec: DatasetRecord['codec'];
   paths: string[];
@@ -58,9 +60,9 @@ export class DatasetService {
     paths,
     codec,
     name,
-  }: ParsedPayloadOf<'datasets.import'>): Promise<{ jobId: string; datasetId: string }> {
-    const jobId = randomUUID();
-    const datasetId = randomUUID();
+  }: ParsedPayloadOf<'datasets.import'>): Promise<{ jobId: JobId; datasetId: DatasetId }> {
+    const jobId = newJobId();
+    const datasetId = newDatasetId();
     const job = {
       datasetId,
       name: name ?? defaultName(paths),
@@ -80,7 +82,7 @@ export class DatasetService {
   }
 
   /** Cancels a running import; false when it is not running. */
-  cancel(jobId: string): Promise<boolean> {
+  cancel(jobId: JobId): Promise<boolean> {
     return this.jobs.cancel(jobId);
   }
 
@@ -88,13 +90,13 @@ export class DatasetService {
     return this.store.list();
   }
 
-  async get(id: string): Promise<DatasetRecord> {
+  async get(id: DatasetId): Promise<DatasetRecord> {
     const record = await this.store.get(id);
     if (!record) throw new IpcError({ code: 'not_found', message: `No dataset with id ${id}` });
     return record;
   }
 
-  remove(id: string): Promise<boolean> {
+  remove(id: DatasetId): Promise<boolean> {
     return this.store.remove(id);
   }
 
@@ -148,13 +150,13 @@ export class DatasetService {
   }
 
   /** Ends a running import and tells the UI, once (a later end of the same job is ignored). */
-  private finish(jobId: string, outcome: ImportOutcome, message?: string, details: FinishDetails = {}): void {
+  private finish(jobId: JobId, outcome: ImportOutcome, message?: string, details: FinishDetails = {}): void {
     const job = this.jobs.finish(jobId);
     if (job) this.announce(jobId, job, outcome, message, details);
   }
 
   private announce(
-    jobId: string,
+    jobId: JobId,
     job: RunningImport,
     outcome: ImportOutcome,
     message?: string,

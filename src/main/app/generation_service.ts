@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
   IpcError,
   type GeneratedVariation,
+  type JobId,
   type ParsedPayloadOf,
   type ResultOf,
 } from '../../shared/ipc/index.ts';
 import type { EngineClient } from '../engine/host/client.ts';
 import { JobTracker, type Broadcast } from './jobs/job_tracker.ts';
+import { newJobId } from './jobs/new_ids.ts';
 import type { ModelsService } from './models_service.ts';
 import { safeFileName } from './storage/file_names.ts';
 
@@ -62,10 +63,10 @@ export class GenerationService {
   }
 
   /** Starts a generation from a model; answers with its job id. */
-  async start(payload: ParsedPayloadOf<'generation.start'>): Promise<{ jobId: string }> {
+  async start(payload: ParsedPayloadOf<'generation.start'>): Promise<{ jobId: JobId }> {
     const { modelId, ...settings } = payload;
     const { dir, model } = await this.models.folder(modelId);
-    const jobId = randomUUID();
+    const jobId = newJobId();
     await this.jobs.start(jobId, { modelName: model.name }, () =>
       this.engine.request('generation.start', { ...settings, jobId, modelDir: dir }),
     );
@@ -73,7 +74,7 @@ export class GenerationService {
   }
 
   /** Cancels a running generation; false when it is not running. */
-  cancel(jobId: string): Promise<boolean> {
+  cancel(jobId: JobId): Promise<boolean> {
     return this.jobs.cancel(jobId);
   }
 
@@ -83,7 +84,7 @@ export class GenerationService {
   }
 
   /** True when main knows this generation job (running, or its variations are kept). */
-  has(jobId: string): boolean {
+  has(jobId: JobId): boolean {
     return this.jobs.knows(jobId);
   }
 

@@ -1,19 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import {
   IpcError,
   preparingProgress,
+  type JobId,
+  type ModelId,
   type ParsedPayloadOf,
   type ResultOf,
   type TrainingProgress,
 } from '../../shared/ipc/index.ts';
 import type { EngineClient } from '../engine/host/client.ts';
-import type { Broadcast } from './datasets_service.ts';
 import type { DatasetService } from './datasets_service.ts';
+import { JobTracker, type Broadcast } from './jobs/job_tracker.ts';
+import { newJobId, newModelId } from './jobs/new_ids.ts';
 import { isShippedId, shippedModelMessage, type ModelStore } from './storage/model_store.ts';
 
 /** A training job main follows: its model and its latest progress. */
 interface RunningTraining {
-  modelId: string;
+  modelId: ModelId;
   last: TrainingProgress;
 }
 
@@ -23,7 +25,7 @@ interface RunningTraining {
  * forwarded to the UI as events; an engine crash ends every job as failed.
  */
 export class TrainingService {
-  private readonly running = new Map<string, RunningTraining>();
+  private readonly jobs: JobTracker<RunningTraining>;
 
   constructor(
     private readonly engine: EngineClient,
@@ -32,31 +34,26 @@ export class TrainingService {
     private readonly tokenCacheDir: string,
     private readonly broadcast: Broadcast,
   ) {
-    engine.on('training.progress', (progress) => {
-      const job = this.running.get(progress.jobId);
-      if (!job) return;
-      job.last = progress;
-      broadcast('training.progress', progress);
-    });
-    engine.on('training.sample', (sample) => {
-      if (this.running.has(sample.jobId)) broadcast('training.sample', sample);
-    });
-    engine.on('training.finished', (finished) => {
-      if (!this.running.delete(finished.jobId)) return;
-      broadcast('training.finished', finished);
-    });
-    engine.onStatus((status) => {
-      if (status.state !== 'crashed') return;
-      for (const [jobId, job] of [...this.running]) {
-        this.running.delete(jobId);
+    this.jobs = new JobTracker<RunningTraining>(engine, {
+      onCrash: (jobId, job, reason) => {
         broadcast('training.finished', {
           jobId,
           modelId: job.modelId,
           outcome: 'failed',
-          message: `${status.message ?? 'The engine process stopped'}; the last saved epoch is kept.`,
+          message: `${reason}; the last saved epoch is kept.`,
           saved: job.last.history.length > 0,
         });
-      }
+        return undefined;
+      },
+    });
+    this.jobs.on('training.progress', (progress, job) => {
+      job.last = progress;
+      broadcast('training.progress', progress);
+    });
+    this.jobs.on('training.sample', (sample) => broadcast('training.sample', sample));
+    this.jobs.on('training.finished', (finished) => {
+      this.jobs.finish(finished.jobId);
+      broadcast('training.finished', finished);
     });
   }
 
@@ -77,12 +74,12 @@ export class TrainingService {
   }
 
   /** Starts training a new model on a dataset; answers with the job and the model's id. */
-  async start(payload: ParsedPayloadOf<'training.start'>): Promise<{ jobId: string; modelId: string }> {
+  async start(payload: ParsedPayloadOf<'training.start'>): Promise<{ jobId: JobId; modelId: ModelId }> {
     const { datasetId, name, architecture, epochs, ...knobs } = payload;
     const dataset = await this.datasets.get(datasetId);
-    const jobId = randomUUID();
-    const modelId = randomUUID();
-    this.running.set(jobId, {
+    const jobId = newJobId();
+    const modelId = newModelId();
+    const job: RunningTraining = {
       modelId,
       last: {
         jobId,
@@ -99,9 +96,9 @@ export class TrainingService {
         etaSeconds: null,
         history: [],
       },
-    });
-    try {
-      await this.engine.request('training.start', {
+    };
+    await this.jobs.start(jobId, job, () =>
+      this.engine.request('training.start', {
         ...knobs,
         jobId,
         modelId,
@@ -112,11 +109,8 @@ export class TrainingService {
         cacheDir: this.tokenCacheDir,
         architecture,
         epochs,
-      });
-    } catch (error) {
-      this.running.delete(jobId);
-      throw error;
-    }
+      }),
+    );
     return { jobId, modelId };
   }
 
@@ -126,7 +120,7 @@ export class TrainingService {
    */
   async continueRun(
     payload: ParsedPayloadOf<'training.continue'>,
-  ): Promise<{ jobId: string; modelId: string }> {
+  ): Promise<{ jobId: JobId; modelId: ModelId }> {
     const { modelId, moreEpochs } = payload;
     // A shipped model is read-only (its folder may be inside the installed app): its copy can train.
     if (isShippedId(modelId))
@@ -134,7 +128,7 @@ export class TrainingService {
     this.assertIdle(modelId);
     const model = await this.models.get(modelId);
     if (!model) throw new IpcError({ code: 'not_found', message: 'No such model: it may have been removed' });
-    const jobId = randomUUID();
+    const jobId = newJobId();
     const history = model.meta.history.map(({ epoch, step, loss, valLoss, tokensPerSec, seconds }) => ({
       epoch,
       step,
@@ -143,39 +137,36 @@ export class TrainingService {
       tokensPerSec: Math.max(0, tokensPerSec),
       seconds: Math.max(0, seconds),
     }));
-    this.running.set(jobId, {
+    const job: RunningTraining = {
       modelId,
       last: preparingProgress({ jobId, modelId, epochs: history.length + moreEpochs, history }),
-    });
-    try {
-      await this.engine.request('training.continue', {
+    };
+    await this.jobs.start(jobId, job, () =>
+      this.engine.request('training.continue', {
         jobId,
         modelId,
         modelDir: this.models.folder(modelId),
         cacheDir: this.tokenCacheDir,
         moreEpochs,
-      });
-    } catch (error) {
-      this.running.delete(jobId);
-      throw error;
-    }
+      }),
+    );
     return { jobId, modelId };
   }
 
   /** Pauses, resumes or stops a job; false when it is not running. */
-  async control(jobId: string, action: 'pause' | 'resume' | 'stop'): Promise<boolean> {
-    if (!this.running.has(jobId)) return false;
+  async control(jobId: JobId, action: 'pause' | 'resume' | 'stop'): Promise<boolean> {
+    if (!this.jobs.isRunning(jobId)) return false;
     return (await this.engine.request('training.control', { jobId, action })).ok;
   }
 
   /** The running jobs' latest progress. */
   active(): TrainingProgress[] {
-    return [...this.running.values()].map((job) => job.last);
+    return this.jobs.runningJobs().map(([, job]) => job.last);
   }
 
   /** Ids of the models being trained now. */
   trainingModelIds(): Set<string> {
-    return new Set([...this.running.values()].map((job) => job.modelId));
+    return new Set(this.jobs.runningJobs().map(([, job]) => job.modelId));
   }
 
   /** Refuses to touch a model while it trains. */

@@ -158,6 +158,8 @@ export const engineEvents = {
 export type EngineMethod = keyof typeof engineRequests;
 /** The payload an engine request takes. */
 export type EnginePayloadOf<M extends EngineMethod> = z.input<(typeof engineRequests)[M]['payload']>;
+/** The validated payload an engine handler receives (ids carry their brand). */
+export type EngineParsedPayloadOf<M extends EngineMethod> = z.output<(typeof engineRequests)[M]['payload']>;
 /** The result an engine request resolves to. */
 export type EngineResultOf<M extends EngineMethod> = z.output<(typeof engineRequests)[M]['result']>;
 /** An engine event's name. */

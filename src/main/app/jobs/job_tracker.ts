@@ -3,6 +3,7 @@ import type {
   EngineEventPayloadOf,
   EventName,
   EventPayloadOf,
+  JobId,
 } from '../../../shared/ipc/index.ts';
 import type { EngineClient, Unsubscribe } from '../../engine/host/client.ts';
 
@@ -14,7 +15,7 @@ export type JobEngine = Pick<EngineClient, 'on' | 'onStatus' | 'cancel'>;
 
 /** Engine events that belong to one job (their payload names it). */
 export type JobEventName = {
-  [E in EngineEventName]: EngineEventPayloadOf<E> extends { jobId: string } ? E : never;
+  [E in EngineEventName]: EngineEventPayloadOf<E> extends { jobId: JobId } ? E : never;
 }[EngineEventName];
 
 /** Options of `JobTracker`. */
@@ -23,7 +24,7 @@ export interface JobTrackerOptions<Job, Result> {
    * Ends a running job when the engine process crashes (its work died with it): tells the UI,
    * and returns the result to keep for it, if any. `reason` says what happened to the engine.
    */
-  onCrash: (jobId: string, job: Job, reason: string) => Result | undefined;
+  onCrash: (jobId: JobId, job: Job, reason: string) => Result | undefined;
   /** How many finished results to keep, oldest dropped first (0: none). */
   keepFinished?: number;
 }
@@ -34,9 +35,9 @@ export interface JobTrackerOptions<Job, Result> {
  * last few finished results. `Job` is what the service remembers about a job while it runs.
  */
 export class JobTracker<Job, Result = never> {
-  private readonly running = new Map<string, Job>();
+  private readonly running = new Map<JobId, Job>();
   /** Finished results, oldest first (a Map keeps insertion order). */
-  private readonly finished = new Map<string, { job: Job; result: Result }>();
+  private readonly finished = new Map<JobId, { job: Job; result: Result }>();
 
   constructor(
     private readonly engine: JobEngine,
@@ -51,7 +52,7 @@ export class JobTracker<Job, Result = never> {
    * Registers a job, then runs the request that starts it in the engine (so events that come
    * before the answer are not dropped); when the engine refuses, the job is forgotten again.
    */
-  async start<T>(jobId: string, job: Job, begin: () => Promise<T>): Promise<T> {
+  async start<T>(jobId: JobId, job: Job, begin: () => Promise<T>): Promise<T> {
     if (this.running.has(jobId)) throw new Error(`job ${jobId} is already running`);
     this.running.set(jobId, job);
     try {
@@ -63,27 +64,27 @@ export class JobTracker<Job, Result = never> {
   }
 
   /** A running job; undefined once it finished. */
-  get(jobId: string): Job | undefined {
+  get(jobId: JobId): Job | undefined {
     return this.running.get(jobId);
   }
 
   /** True while the job runs. */
-  isRunning(jobId: string): boolean {
+  isRunning(jobId: JobId): boolean {
     return this.running.has(jobId);
   }
 
   /** True when the job runs or its result is still kept. */
-  knows(jobId: string): boolean {
+  knows(jobId: JobId): boolean {
     return this.running.has(jobId) || this.finished.has(jobId);
   }
 
   /** A finished job and its kept result. */
-  result(jobId: string): { job: Job; result: Result } | undefined {
+  result(jobId: JobId): { job: Job; result: Result } | undefined {
     return this.finished.get(jobId);
   }
 
   /** The running jobs, oldest first (a copy). */
-  runningJobs(): Array<[jobId: string, job: Job]> {
+  runningJobs(): Array<[jobId: JobId, job: Job]> {
     return [...this.running];
   }
 
@@ -96,7 +97,7 @@ export class JobTracker<Job, Result = never> {
    * Ends a running job, keeping `result` when given; returns the job, or undefined when it was
    * not running (already finished, or never started here), so an end is reported only once.
    */
-  finish(jobId: string, ...result: [] | [Result]): Job | undefined {
+  finish(jobId: JobId, ...result: [] | [Result]): Job | undefined {
     const job = this.running.get(jobId);
     if (job === undefined) return undefined;
     this.running.delete(jobId);
@@ -105,7 +106,7 @@ export class JobTracker<Job, Result = never> {
   }
 
   /** Asks the engine to cancel a running job; false when it does not run. */
-  async cancel(jobId: string): Promise<boolean> {
+  async cancel(jobId: JobId): Promise<boolean> {
     if (!this.running.has(jobId)) return false;
     return this.engine.cancel(jobId);
   }
@@ -116,7 +117,7 @@ export class JobTracker<Job, Result = never> {
     listener: (payload: EngineEventPayloadOf<E>, job: Job) => void,
   ): Unsubscribe {
     return this.engine.on(event, (payload) => {
-      const job = this.running.get((payload as { jobId: string }).jobId);
+      const job = this.running.get((payload as { jobId: JobId }).jobId);
       if (job !== undefined) listener(payload, job);
     });
   }
@@ -129,7 +130,7 @@ export class JobTracker<Job, Result = never> {
     }
   }
 
-  private keep(jobId: string, job: Job, result: Result): void {
+  private keep(jobId: JobId, job: Job, result: Result): void {
     const limit = this.options.keepFinished ?? 0;
     if (limit <= 0) return;
     this.finished.delete(jobId);

@@ -1,6 +1,6 @@
 import { cp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { IdSchema, type ModelRecord } from '../../../shared/ipc/index.ts';
+import { IdSchema, ModelIdSchema, type ModelRecord } from '../../../shared/ipc/index.ts';
 import { parseModelMeta, type ModelMeta } from '../../engine/model/meta.ts';
 import { writeFolderAtomic, writeJsonAtomic } from './atomic.ts';
 import {
@@ -98,8 +98,7 @@ export class ModelStore {
 
   /** Refuses changes to a shipped model, naming what was asked. */
   assertWritable(id: string, action: string): void {
-    if (isShippedId(id))
-      throw new ShippedModelError(shippedModelMessage(action));
+    if (isShippedId(id)) throw new ShippedModelError(shippedModelMessage(action));
   }
 
   /** One model, or undefined when it does not exist or cannot be read. */
@@ -200,7 +199,7 @@ export class ModelStore {
 export function modelRecord(model: StoredModel, datasetName: string | null, training: boolean): ModelRecord {
   const { meta } = model;
   return {
-    id: model.id,
+    id: ModelIdSchema.parse(model.id),
     name: (meta.name || model.id).slice(0, 200),
     codec: meta.codec.name,
     preset: meta.preset ? meta.preset.slice(0, 40) : null,

@@ -57,7 +57,9 @@ export async function saveModelFolder(
   for (const [name, offset] of Object.entries(offsets)) {
     const data = weights[name].data;
     bin.set(
-      options.quantization ? encodeFloat16(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      options.quantization
+        ? encodeFloat16(data)
+        : new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
       offset,
     );
   }

@@ -65,7 +65,8 @@ export async function packModel(options: PackOptions): Promise<PackResult> {
   const { modelDir, outDir } = options;
   if (path.resolve(modelDir) === path.resolve(outDir))
     throw new Error('Pack into another folder: the source folder is read while packing');
-  const quantization = options.quantization === undefined ? { dtype: 'float16' as const } : options.quantization;
+  const quantization =
+    options.quantization === undefined ? { dtype: 'float16' as const } : options.quantization;
   const folder = await readModelFolder(modelDir);
   const rawMeta = folder.meta as Record<string, unknown>;
   const meta = parseModelMeta(rawMeta, path.join(modelDir, 'meta.json'));
@@ -121,10 +122,7 @@ export async function packModel(options: PackOptions): Promise<PackResult> {
 }
 
 /** Up to COMPARE_TOKENS known tokens of the held-out items (the train items when there are none). */
-function probeTokens(
-  items: readonly { split: string; tokens: string }[],
-  vocabulary: Vocabulary,
-): number[] {
+function probeTokens(items: readonly { split: string; tokens: string }[], vocabulary: Vocabulary): number[] {
   const held = items.filter((item) => item.split === 'validation');
   const ids: number[] = [];
   for (const item of held.length > 0 ? held : items) {

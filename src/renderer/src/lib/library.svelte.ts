@@ -1,17 +1,19 @@
 import type { ContinuoApi } from '../../../shared/ipc/api.ts';
 import type {
   DatasetFinished,
+  DatasetId,
   DatasetProgress,
   DatasetRecord,
   DatasetSummary,
   ImportIssueWire,
+  JobId,
   PayloadOf,
 } from '../../../shared/ipc/index.ts';
 
 /** The import the Library is following. */
 export interface ImportJob {
-  jobId: string;
-  datasetId: string;
+  jobId: JobId;
+  datasetId: DatasetId;
   name: string;
   done: number;
   /** Files to import; 0 until the engine has scanned the paths. */
@@ -101,7 +103,7 @@ export class LibraryModel {
   }
 
   /** Forgets a dataset (its music files stay where they are). */
-  async remove(id: string): Promise<void> {
+  async remove(id: DatasetId): Promise<void> {
     try {
       await this.api.request('datasets.remove', { id });
       if (this.expanded === id) this.expanded = undefined;
@@ -112,7 +114,7 @@ export class LibraryModel {
   }
 
   /** A dataset's full record (figures, errors, warnings). */
-  details(id: string): Promise<DatasetRecord> {
+  details(id: DatasetId): Promise<DatasetRecord> {
     return this.api.request('datasets.get', { id });
   }
 

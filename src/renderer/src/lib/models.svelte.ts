@@ -1,5 +1,5 @@
 import type { ContinuoApi } from '../../../shared/ipc/api.ts';
-import type { ModelSummary, ResultOf } from '../../../shared/ipc/index.ts';
+import type { ModelId, ModelSummary, ResultOf } from '../../../shared/ipc/index.ts';
 import { errorText } from './early_events.ts';
 
 /** What to do when an action fails, by action. */
@@ -22,7 +22,7 @@ export class ModelsModel {
   /** True while an export or import runs. */
   busy = $state(false);
   /** The model deleted last, which Undo can bring back. */
-  removed = $state<{ id: string; name: string } | undefined>(undefined);
+  removed = $state<{ id: ModelId; name: string } | undefined>(undefined);
 
   constructor(private readonly api: ContinuoApi) {
     // A new epoch is a new checkpoint, and a finished run changes the list.
@@ -49,7 +49,7 @@ export class ModelsModel {
   }
 
   /** Renames a model. */
-  async rename(id: string, name: string): Promise<void> {
+  async rename(id: ModelId, name: string): Promise<void> {
     try {
       await this.api.request('models.rename', { id, name });
       await this.refresh();
@@ -59,7 +59,7 @@ export class ModelsModel {
   }
 
   /** Copies a model under a new id (named "<name> copy"). */
-  async duplicate(id: string): Promise<void> {
+  async duplicate(id: ModelId): Promise<void> {
     await this.run('duplicate the model', async () => {
       const copy = await this.api.request('models.duplicate', { id });
       this.notice = `Duplicated as “${copy.name}”`;
@@ -67,7 +67,7 @@ export class ModelsModel {
   }
 
   /** Exports a model as one `.continuo-model` file (save dialog in the desktop app). */
-  async export(id: string): Promise<void> {
+  async export(id: ModelId): Promise<void> {
     await this.run('export the model', async () => {
       const result = await this.api.request('models.export', { id });
       this.exported = { ...this.exported, [id]: result };
@@ -99,7 +99,7 @@ export class ModelsModel {
   }
 
   /** Deletes a model; until the next delete it can be brought back with `undoRemove`. */
-  async remove(id: string): Promise<void> {
+  async remove(id: ModelId): Promise<void> {
     const name = this.models.find((model) => model.id === id)?.name ?? 'the model';
     try {
       await this.api.request('models.remove', { id });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DatasetIdSchema, JobIdSchema, ModelIdSchema } from './ids.ts';
+import { DatasetIdSchema, JobIdSchema, ModelIdSchema, type JobId, type ModelId } from './ids.ts';
 import { ArchitectureChoiceSchema, EpochRecordSchema, type EpochRecord } from './models.ts';
 import { NoteSequenceSchema } from './note_sequence.ts';
 
@@ -77,8 +77,8 @@ export type TrainingProgress = z.infer<typeof TrainingProgressSchema>;
 
 /** A job's progress before its first step: what the engine and the dashboard start from. */
 export function preparingProgress(job: {
-  jobId: string;
-  modelId: string;
+  jobId: JobId;
+  modelId: ModelId;
   epochs: number;
   stepsPerEpoch?: number;
   history?: EpochRecord[];

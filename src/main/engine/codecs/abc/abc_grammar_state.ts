@@ -120,6 +120,9 @@ export class AbcGrammarState implements GrammarState {
   private startCache = -1;
   private chordCloseCache = -1;
   private chordPossibleCache = -1;
+  private lineCache = new Map<number, boolean>();
+  /** What the last `restrict` allowed, until the state changes (so `push` need not ask again). */
+  private lastMask: Uint8Array | null = null;
 
   constructor(private readonly t: GrammarTables) {
     this.setHeader();
@@ -139,6 +142,8 @@ export class AbcGrammarState implements GrammarState {
     copy.chordSteps = [...this.chordSteps];
     copy.open = this.open ? { ...this.open } : null;
     copy.tuplet = this.tuplet ? { ...this.tuplet } : null;
+    copy.lineCache = new Map();
+    copy.lastMask = null;
     return copy;
   }
 
@@ -176,12 +181,15 @@ export class AbcGrammarState implements GrammarState {
       }
       if (!this.allowsClass(classes[id])) mask[id] = 0;
     }
+    this.lastMask ??= new Uint8Array(classes.length);
+    this.lastMask.set(mask);
   }
 
   private clearCaches(): void {
     this.startCache = -1;
     this.chordCloseCache = -1;
     this.chordPossibleCache = -1;
+    this.lineCache.clear();
   }
 
   /** "A new element fits here", computed once per mask. */
@@ -265,9 +273,12 @@ export class AbcGrammarState implements GrammarState {
       if (!(this.lastBar === '|' && before === 'open' && this.sectionBars >= 1 && atBarStart)) return false;
     } else if (!(this.lastBar === ':|' && before === 'needEnding2')) return false;
     // The ending's first bar must be fillable under the new repeat state.
+    const lines = this.lineCache;
+    this.lineCache = new Map();
     this.repeat = number === 1 ? 'ending1' : 'ending2';
     const ok = this.completable();
     this.repeat = before;
+    this.lineCache = lines;
     return ok;
   }
 
@@ -327,8 +338,10 @@ export class AbcGrammarState implements GrammarState {
   push(tokenId: number): void {
     const c = this.t.classes[tokenId];
     if (c === undefined) throw new GrammarError(`Token id ${tokenId} is outside the vocabulary`);
-    if (!this.allows(tokenId))
+    const known = this.lastMask !== null && this.lastMask[tokenId] === 1;
+    if (!known && !this.allows(tokenId))
       throw new GrammarError(`"${this.t.tokens[tokenId]}" may not come here in an ABC tune`);
+    this.lastMask = null;
     this.apply(c, true);
     this.closingOnly = false;
   }
@@ -342,10 +355,12 @@ export class AbcGrammarState implements GrammarState {
     }
     if (this.allows(tokenId)) this.apply(c, true);
     else this.apply(c, false);
+    this.lastMask = null;
   }
 
   /** After a prompt: when the bar in progress cannot be completed by the rules, let it end anywhere. */
   settle(): void {
+    this.lastMask = null;
     if (this.completable()) return;
     this.freeBar = true;
     if (this.completable()) return;
@@ -788,7 +803,6 @@ export class AbcGrammarState implements GrammarState {
   private reachable(table: FillTable, pos: number): boolean {
     const full = this.header.barTicks;
     const has = table.has;
-    const fits = (length: number): boolean => fitsIn(has, pos, length);
     if (full === null || this.freeBar) {
       for (let rest = 0; rest < has.length; rest++)
         if (has[rest] && pos + rest > 0 && this.anyLine(pos + rest)) return true;
@@ -799,24 +813,29 @@ export class AbcGrammarState implements GrammarState {
       const plain = this.t.bars.has('|');
       const repeatBar = this.repeat === 'none' && this.t.bars.has('|:');
       for (let length = Math.max(pos, 1); length < full; length++) {
-        if (!fits(length)) continue;
+        if (!fitsIn(has, pos, length)) continue;
         if (repeatBar || (plain && (this.repeat !== 'open' || free[full - length] === 1))) return true;
       }
-      return fits(full) && this.anyLine(full);
+      return fitsIn(has, pos, full) && this.anyLine(full);
     }
-    if (this.role === 'pickup') return fits(this.pickup) && this.anyLine(this.pickup);
+    if (this.role === 'pickup') return fitsIn(has, pos, this.pickup) && this.anyLine(this.pickup);
     if (this.closesOnly()) {
       // Only the bar that closes the section, with `:|` (the length is reached).
       const closing = this.sectionPickup ? full - this.pickup : full;
-      return fits(closing) && this.lineLegal(':|', closing);
+      return fitsIn(has, pos, closing) && this.lineLegal(':|', closing);
     }
-    if (fits(full) && this.anyLine(full)) return true;
-    return this.pickup > 0 && fits(full - this.pickup) && this.anyLine(full - this.pickup);
+    if (fitsIn(has, pos, full) && this.anyLine(full)) return true;
+    const short = full - this.pickup;
+    return this.pickup > 0 && fitsIn(has, pos, short) && this.anyLine(short);
   }
 
   private anyLine(length: number): boolean {
-    for (const bar of this.t.bars) if (this.lineLegal(bar, length)) return true;
-    return false;
+    const cached = this.lineCache.get(length);
+    if (cached !== undefined) return cached;
+    let legal = false;
+    for (const bar of this.t.bars) if ((legal = this.lineLegal(bar, length))) break;
+    this.lineCache.set(length, legal);
+    return legal;
   }
 
   /**

@@ -2,7 +2,7 @@ import { openDataset, scanPaths, type ImportProgress } from '../../datasets/inde
 import type { ImportIssue } from '../../music/music_item.ts';
 import {
   MAX_ISSUES,
-  type EnginePayloadOf,
+  type EngineParsedPayloadOf,
   type ImportIssueWire,
   type ImportedDataset,
 } from '../../../../shared/ipc/index.ts';
@@ -23,7 +23,7 @@ export function datasetsHandlers(context: EngineContext): Pick<EngineHandlers, '
 
 async function runImport(
   context: EngineContext,
-  { jobId, paths, codec, cacheDir }: EnginePayloadOf<'datasets.import'>,
+  { jobId, paths, codec, cacheDir }: EngineParsedPayloadOf<'datasets.import'>,
   signal: AbortSignal,
 ): Promise<void> {
   const started = performance.now();

@@ -1,4 +1,4 @@
-import type { DecodedSeed, EnginePayloadOf, GeneratedVariation } from '../../../../shared/ipc/index.ts';
+import type { DecodedSeed, EngineParsedPayloadOf, GeneratedVariation } from '../../../../shared/ipc/index.ts';
 import type { Codec, Token } from '../../codecs/codec.ts';
 import { TokenGenerator } from '../../generate/generator.ts';
 import { loadGenerationModel, type GenerationModel } from '../../generate/load_model.ts';
@@ -31,7 +31,7 @@ async function generatorFor(
 
 async function runGeneration(
   context: EngineContext,
-  payload: EnginePayloadOf<'generation.start'>,
+  payload: EngineParsedPayloadOf<'generation.start'>,
   signal: AbortSignal,
 ): Promise<void> {
   const { jobId } = payload;

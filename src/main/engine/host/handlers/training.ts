@@ -2,6 +2,8 @@ import {
   preparingProgress,
   type EnginePayloadOf,
   type EpochRecord,
+  type JobId,
+  type ModelId,
   type TrainingProgress,
 } from '../../../../shared/ipc/index.ts';
 import type { EpochMetrics } from '../../model/meta.ts';
@@ -45,8 +47,8 @@ interface TrainingJob {
 
 /** What the job was asked to do, for the events it sends. */
 interface JobIds {
-  jobId: string;
-  modelId: string;
+  jobId: JobId;
+  modelId: ModelId;
   modelDir: string;
   epochs: number;
   stepsPerEpoch?: number;
@@ -81,7 +83,7 @@ export function trainingHandlers(
   }
 
   /** Registers a job, follows it to its end and reports that end as `training.finished`. */
-  function run(ids: JobIds, request: TrainRequest, history: EpochRecord[]): { jobId: string } {
+  function run(ids: JobIds, request: TrainRequest, history: EpochRecord[]): { jobId: JobId } {
     const signal = context.jobs.start(ids.jobId);
     let job: TrainingJob;
     try {

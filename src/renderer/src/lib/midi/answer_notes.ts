@@ -25,6 +25,11 @@ export const MIN_ANSWER_SECONDS = 1;
 export const MAX_ANSWER_SECONDS = 8;
 /** Notes starting this close before the seed's end still count as seed (codec time steps round). */
 const SEED_END_SLACK_S = 0.006;
+/**
+ * A streamed note counts as settled this long before the stream's end: a note just struck is
+ * closed a codec step (10 ms) ahead, so the stream's end can run a step past its current time.
+ */
+const SETTLE_MARGIN_S = 0.025;
 
 /** The continuation part of a generated sequence: notes starting at or after the seed's end. */
 export function continuationOf(notes: readonly NoteWire[], seedEnd: number): NoteWire[] {
@@ -33,7 +38,8 @@ export function continuationOf(notes: readonly NoteWire[], seedEnd: number): Not
 
 /**
  * The part of a streamed continuation that is settled: while the stream runs, only notes starting
- * before its current time (later tokens can add no note before that), at most `limit` of them;
+ * before its current time (later tokens can add no note before that; the end of the stream can
+ * run a codec step ahead, hence a margin), at most `limit` of them;
  * when complete, all of them up to `limit`.
  */
 export function settledContinuation(
@@ -42,13 +48,15 @@ export function settledContinuation(
   complete: boolean,
   limit: number,
 ): NoteWire[] {
-  const settled = complete ? continuation : continuation.filter((note) => note.startTime < totalTime - 1e-9);
+  const settled = complete
+    ? continuation
+    : continuation.filter((note) => note.startTime < totalTime - SETTLE_MARGIN_S);
   return settled.slice(0, limit);
 }
 
 /** True when the first `limit` notes are settled and all ended: the answer needs no more tokens. */
 export function answerIsDetermined(settled: readonly NoteWire[], totalTime: number, limit: number): boolean {
-  return settled.length >= limit && settled.every((note) => note.endTime < totalTime - 1e-9);
+  return settled.length >= limit && settled.every((note) => note.endTime < totalTime - SETTLE_MARGIN_S);
 }
 
 /** Most notes an answer plays: about three times the call's note rate over the answer's length (8..128). */
@@ -74,7 +82,7 @@ export function scheduleContinuation(
   const t0 = settled[0].startTime;
   return settled.map((note) => {
     const start = startMs + (note.startTime - t0) * 1000;
-    const known = complete || note.endTime < totalTime - 1e-9;
+    const known = complete || note.endTime < totalTime - SETTLE_MARGIN_S;
     const end = known ? startMs + (note.endTime - t0) * 1000 : undefined;
     const cut = Math.max(start + 1, endByMs);
     // An end not known yet is at most the cut (a later, known end replaces it before it is due).

@@ -64,16 +64,19 @@ export class AnswerPlayer {
   }
 
   /**
-   * The notes so far (all of them, each time: known ones keep their place, in start order).
-   * `complete`: no more will come, and every end is known.
+   * The notes so far (all of them, each time). A note is known by its pitch and start, so one
+   * already sent keeps its slot and only its end changes; new ones join. `complete`: no more
+   * will come, and every end is known.
    */
   setNotes(notes: readonly ScheduledNote[], complete: boolean): void {
     if (this.stopped) return;
-    notes.forEach((note, index) => {
-      const slot = this.slots[index];
-      if (slot) slot.note = { ...note, start: slot.onAt !== undefined ? slot.note.start : note.start };
+    for (const note of notes) {
+      const slot = this.slots.find(
+        (known) => known.note.pitch === note.pitch && Math.abs(known.note.start - note.start) < 0.5,
+      );
+      if (slot) slot.note = { ...slot.note, end: note.end };
       else this.slots.push({ note: { ...note }, onAt: undefined, offAt: undefined });
-    });
+    }
     this.complete = complete;
     this.tick();
   }

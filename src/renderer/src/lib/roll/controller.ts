@@ -20,18 +20,7 @@ import { drawVelocityLane } from './draw/velocity_layer.ts';
 import { beginGesture, cursorFor } from './gestures/choose.ts';
 import type { Gesture, GestureContext, RollPointer, RollPreview, RollTool } from './gestures/gesture.ts';
 import { velocityGesture } from './gestures/velocity_gesture.ts';
-import {
-  copySelection,
-  deleteSelection,
-  duplicateSelection,
-  nudgeSelection,
-  pasteClipboard,
-  quantizeSelection,
-  transposeSelection,
-  type ClipboardNotes,
-  type CommandResult,
-  type QuantizeSettings,
-} from './note_commands.ts';
+import { runNoteCommand, type ClipboardNotes, type QuantizeSettings } from './note_commands.ts';
 import { noteExtent, noteIndex, type NoteIndex } from './note_index.ts';
 import { LayeredRenderer, type LayerName } from './renderer.ts';
 import type { RollCommand } from './shortcuts.ts';
@@ -416,8 +405,6 @@ export class RollController implements GestureContext {
   run(command: RollCommand): boolean {
     const track = this.track;
     const selection = this.session.selection;
-    const grid = this.grid ?? PPQ / 4;
-    let result: CommandResult | undefined;
     switch (command) {
       case 'undo':
         this.session.undo();
@@ -453,58 +440,30 @@ export class RollController implements GestureContext {
       case 'toolErase':
         this.setTool('erase');
         return true;
-      case 'copy':
-        if (track) clipboard = copySelection(track, selection) ?? clipboard;
-        return true;
       case 'help':
       case 'toggleAudition':
         return false;
       default:
         break;
     }
-    if (!track) {
-      if (command !== 'paste') return false;
-    }
-    switch (command) {
-      case 'delete':
-        result = track && deleteSelection(track, selection);
-        break;
-      case 'cut':
-        if (!track) break;
-        clipboard = copySelection(track, selection) ?? clipboard;
-        result = deleteSelection(track, selection);
-        break;
-      case 'paste': {
+    const outcome = runNoteCommand(command, {
+      track,
+      selection,
+      grid: this.grid,
+      playheadTick: this.session.playheadTick,
+      quantize: this.quantize,
+      clipboard,
+      newId: newNoteId,
+      pasteTarget: () => {
         const trackId = this.session.ensureActiveTrack();
-        const target = this.session.project.tracks.find((t) => t.id === trackId);
-        if (target) result = pasteClipboard(target, clipboard, this.session.playheadTick, newNoteId);
-        break;
-      }
-      case 'duplicate':
-        result = track && duplicateSelection(track, selection, this.grid, newNoteId);
-        break;
-      case 'transposeUp':
-      case 'transposeDown':
-      case 'octaveUp':
-      case 'octaveDown': {
-        const steps = { transposeUp: 1, transposeDown: -1, octaveUp: 12, octaveDown: -12 }[command];
-        result = track && transposeSelection(track, selection, steps);
-        break;
-      }
-      case 'nudgeLeft':
-      case 'nudgeRight':
-        result =
-          track && nudgeSelection(track, selection, Math.round(command === 'nudgeLeft' ? -grid : grid));
-        break;
-      case 'quantize':
-        result = track && quantizeSelection(track, selection, this.quantize);
-        break;
-      default:
-        return false;
-    }
-    if (result?.edit) this.apply(result.edit);
-    if (result?.select) this.select(result.select);
-    if (result?.edit && (command.startsWith('transpose') || command.startsWith('octave')))
+        return this.session.project.tracks.find((t) => t.id === trackId);
+      },
+    });
+    if (!outcome) return false;
+    clipboard = outcome.clipboard;
+    if (outcome.edit) this.apply(outcome.edit);
+    if (outcome.select) this.select(outcome.select);
+    if (outcome.edit && (command.startsWith('transpose') || command.startsWith('octave')))
       this.#auditionFirstSelected();
     return true;
   }

@@ -7,6 +7,7 @@ import type {
   Track,
 } from '../../../../shared/project/types.ts';
 import { noteExtent } from './note_index.ts';
+import type { RollCommand } from './shortcuts.ts';
 
 /** What a command does: an edit to apply (one undo step) and the selection afterwards. */
 export interface CommandResult {
@@ -135,4 +136,73 @@ export function quantizeSelection(
       mode: settings.mode,
     },
   };
+}
+
+/** What a note command works on. */
+export interface NoteCommandContext {
+  /** The active track (undefined: none yet). */
+  track: Track | undefined;
+  selection: ReadonlySet<NoteId>;
+  /** Snap step (null: grid off). */
+  grid: Ticks | null;
+  playheadTick: Ticks;
+  quantize: QuantizeSettings;
+  clipboard: ClipboardNotes | undefined;
+  newId: () => NoteId;
+  /** The track a paste goes to, created when the project has none. */
+  pasteTarget: () => Track | undefined;
+}
+
+/** A note command's outcome: what to apply and select, and the clipboard afterwards. */
+export interface NoteCommandOutcome extends CommandResult {
+  clipboard: ClipboardNotes | undefined;
+}
+
+/**
+ * The commands that edit notes (or the clipboard): undefined when `command` is not one of them.
+ * A nudge without a grid moves a sixteenth.
+ */
+export function runNoteCommand(
+  command: RollCommand,
+  ctx: NoteCommandContext,
+): NoteCommandOutcome | undefined {
+  const { track, selection } = ctx;
+  const keep = (result: CommandResult | undefined): NoteCommandOutcome => ({
+    ...result,
+    clipboard: ctx.clipboard,
+  });
+  switch (command) {
+    case 'copy':
+      return { clipboard: (track && copySelection(track, selection)) ?? ctx.clipboard };
+    case 'cut':
+      if (!track) return keep(undefined);
+      return {
+        ...deleteSelection(track, selection),
+        clipboard: copySelection(track, selection) ?? ctx.clipboard,
+      };
+    case 'paste': {
+      const target = ctx.pasteTarget();
+      return keep(target && pasteClipboard(target, ctx.clipboard, ctx.playheadTick, ctx.newId));
+    }
+    case 'delete':
+      return keep(track && deleteSelection(track, selection));
+    case 'duplicate':
+      return keep(track && duplicateSelection(track, selection, ctx.grid, ctx.newId));
+    case 'transposeUp':
+    case 'transposeDown':
+    case 'octaveUp':
+    case 'octaveDown': {
+      const steps = { transposeUp: 1, transposeDown: -1, octaveUp: 12, octaveDown: -12 }[command];
+      return keep(track && transposeSelection(track, selection, steps));
+    }
+    case 'nudgeLeft':
+    case 'nudgeRight': {
+      const step = Math.round(ctx.grid ?? 120);
+      return keep(track && nudgeSelection(track, selection, command === 'nudgeLeft' ? -step : step));
+    }
+    case 'quantize':
+      return keep(track && quantizeSelection(track, selection, ctx.quantize));
+    default:
+      return undefined;
+  }
 }
