@@ -15,7 +15,8 @@ import { shippedModelsDir } from '../../src/main/app/shipped_models.ts';
 import { ModelStore } from '../../src/main/app/storage/model_store.ts';
 import { TrainingService } from '../../src/main/app/training_service.ts';
 import type { EngineClient } from '../../src/main/engine/host/client.ts';
-import { saveModelFolder } from '../../src/main/engine/model/serialize.ts';
+import { readModelFolder, saveModelFolder } from '../../src/main/engine/model/serialize.ts';
+import { readCheckpoint } from '../../src/main/engine/train/checkpoint.ts';
 import {
   weightNamesFor,
   weightShapesFor,
@@ -166,6 +167,12 @@ describe('shipped models in the Library', () => {
     expect(dir.startsWith(path.join(root, 'models'))).toBe(true);
     expect(existsSync(path.join(dir, 'novelty-index.bin'))).toBe(true);
     expect((await service.rename(copy.id, 'My folk')).name).toBe('My folk');
+    // "Train more" goes on from the shipped weights: the copy has a checkpoint of them.
+    const checkpoint = await readCheckpoint(dir);
+    const shippedWeights = (await readModelFolder(path.join(shipped, 'folk'))).weights;
+    expect(checkpoint?.optimizer).toBeNull();
+    expect(checkpoint?.weights['dense/bias'].data).toEqual(shippedWeights['dense/bias'].data);
+    expect(checkpoint?.state).toMatchObject({ epoch: 0, stepInEpoch: 0, history: [] });
   });
 
   it('come from CONTINUO_SHIPPED_MODELS, resources/models of the app or of the source tree', () => {

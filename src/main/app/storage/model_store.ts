@@ -2,6 +2,7 @@ import { cp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { IdSchema, ModelIdSchema, type ModelRecord } from '../../../shared/ipc/index.ts';
 import { parseModelMeta, type ModelMeta } from '../../engine/model/meta.ts';
+import { writeStartCheckpoint } from '../../engine/pack/start_checkpoint.ts';
 import { writeFolderAtomic, writeJsonAtomic } from './atomic.ts';
 import {
   MODEL_ARCHIVE_ENTRIES,
@@ -138,7 +139,8 @@ export class ModelStore {
 
   /**
    * Copies a model folder (checkpoint included) under a new id and display name, atomically:
-   * the copy is made in a temporary sibling folder, then renamed into place.
+   * the copy is made in a temporary sibling folder, then renamed into place. The copy of a
+   * shipped model gets a checkpoint made from its weights.
    */
   async duplicate(id: string, newId: string, name: string): Promise<StoredModel | undefined> {
     this.assertWritable(newId, 'replaced');
@@ -149,6 +151,9 @@ export class ModelStore {
       await cp(from, temp, { recursive: true, errorOnExist: false, force: true });
       const metaFile = path.join(temp, 'meta.json');
       await writeFile(metaFile, renamedMeta(await readFile(metaFile), name));
+      // A shipped model has no checkpoint: its copy gets one, so "Train more" can go on from it.
+      if (source.shipped && !(await stat(path.join(temp, 'checkpoint')).catch(() => undefined)))
+        await writeStartCheckpoint(temp);
     });
     return this.get(newId);
   }

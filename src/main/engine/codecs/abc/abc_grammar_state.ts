@@ -381,29 +381,22 @@ export class AbcGrammarState implements GrammarState {
     return !this.ended && this.repeat !== 'needEnding2' && !this.inChord();
   }
 
-  private inForce(step: number, letter: number): { octave: number; letter: number } {
-    const sig = this.signature[letter];
-    const letterCarry = this.letterAccidentals[letter];
-    return {
-      octave: this.octaveAccidentals.get(step) ?? sig,
-      letter: letterCarry === NO_ACCIDENTAL ? sig : letterCarry,
-    };
-  }
-
   /** The pitch a note token sounds here, or null when it may not be written here (spelling, range). */
   private sounding(c: Extract<GrammarToken, { kind: 'note' }>): number | null {
-    const force = this.inForce(c.step, c.letter);
+    // Inline (no object per note): this runs for every note token at every step.
+    const sig = this.signature[c.letter];
+    const byOctave = this.octaveAccidentals.size === 0 ? sig : (this.octaveAccidentals.get(c.step) ?? sig);
+    const carried = this.letterAccidentals[c.letter];
+    const byLetter = carried === NO_ACCIDENTAL ? sig : carried;
     let pitch: number;
     if (c.accidental === null) {
-      if (force.octave !== force.letter) return null;
-      pitch = c.natural + force.octave;
+      if (byOctave !== byLetter) return null;
+      pitch = c.natural + byOctave;
     } else {
-      if (c.accidental === force.octave && c.accidental === force.letter) return null;
+      if (c.accidental === byOctave && c.accidental === byLetter) return null;
       pitch = c.natural + c.accidental;
       // A pitch of the key (F# in D, even spelt _g) is written plain unless it cancels an accidental.
-      const sig = this.signature[c.letter];
-      if (force.octave === sig && force.letter === sig && this.keyClasses[((pitch % 12) + 12) % 12] === 1)
-        return null;
+      if (byOctave === sig && byLetter === sig && this.keyClasses[((pitch % 12) + 12) % 12] === 1) return null;
     }
     const range = this.t.pitchRange;
     if (range && (pitch < range.low || pitch > range.high)) return null;
