@@ -24,7 +24,8 @@ export function collectErrors(page: Page, consoleErrors = true): string[] {
 /** Loads the studio and waits until its engine runs. */
 export async function openStudio(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/);
+  // A fresh host's engine (a spec's second host) can take well over 5 s to start on a loaded machine.
+  await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/, { timeout: 60_000 });
 }
 
 /**
@@ -48,6 +49,29 @@ export async function libraryModelCount(page: Page): Promise<number> {
     page.getByRole('list', { name: 'Models' }).or(page.getByRole('region', { name: 'Models (empty)' })),
   ).toBeVisible();
   return page.getByRole('list', { name: 'Models' }).locator(':scope > li').count();
+}
+
+/**
+ * Empties the Library (every dataset and every deletable model) for a test that counts from
+ * nothing: the web host is shared by every spec file, and another spec, or one that failed
+ * half-way, may have left its music or models behind.
+ */
+export async function clearLibrary(page: Page): Promise<void> {
+  await section(page, 'Library');
+  await libraryDatasets(page);
+  const remove = page.getByRole('list', { name: 'Datasets' }).getByRole('button', { name: /^Remove / });
+  for (let left = await remove.count(); left > 0; left--) {
+    await remove.first().click();
+    await expect(remove).toHaveCount(left - 1);
+  }
+  await libraryModelCount(page);
+  const del = page
+    .getByRole('list', { name: 'Models' })
+    .getByRole('button', { name: /^Delete /, disabled: false });
+  for (let left = await del.count(); left > 0; left--) {
+    await del.first().click();
+    await expect(del).toHaveCount(left - 1);
+  }
 }
 
 /** Imports a file or folder from the Library as a named ABC dataset and waits until it is in. */

@@ -68,6 +68,7 @@ export class AbcGrammar implements TokenGrammar {
       allowHeaderChanges: options.allowHeaderChanges ?? false,
       bars,
       ending2,
+      masks: new Map(),
     };
   }
 

@@ -42,7 +42,12 @@ export interface GrammarTables {
   bars: ReadonlySet<BarKind>;
   /** `[2` can be written. */
   ending2: boolean;
+  /** Masks by state signature (see `signature`), shared by the states of one grammar start. */
+  masks: Map<string, Uint8Array>;
 }
+
+/** Most masks kept per start (then the cache starts afresh). */
+const MAX_CACHED_MASKS = 20_000;
 
 type Role = 'first' | 'pickup' | 'normal';
 type Repeat = 'none' | 'open' | 'ending1' | 'needEnding2' | 'ending2';
@@ -173,16 +178,47 @@ export class AbcGrammarState implements GrammarState {
       return;
     }
     this.clearCaches();
-    for (let id = 0; id < classes.length; id++) {
-      if (mask[id] === 0) continue;
-      if (allowed && allowed[id] === 0) {
-        mask[id] = 0;
-        continue;
+    const signature = this.signature();
+    const cached = signature === null ? undefined : this.t.masks.get(signature);
+    if (cached) {
+      for (let id = 0; id < classes.length; id++) if (cached[id] === 0) mask[id] = 0;
+    } else {
+      const own = signature === null ? mask : new Uint8Array(classes.length).fill(1);
+      for (let id = 0; id < classes.length; id++) {
+        if (own[id] === 0) continue;
+        if (allowed && allowed[id] === 0) {
+          own[id] = 0;
+          continue;
+        }
+        if (!this.allowsClass(classes[id])) own[id] = 0;
       }
-      if (!this.allowsClass(classes[id])) mask[id] = 0;
+      if (signature !== null) {
+        if (this.t.masks.size >= MAX_CACHED_MASKS) this.t.masks.clear();
+        this.t.masks.set(signature, own);
+        for (let id = 0; id < classes.length; id++) if (own[id] === 0) mask[id] = 0;
+      }
     }
     this.lastMask ??= new Uint8Array(classes.length);
     this.lastMask.set(mask);
+  }
+
+  /**
+   * Everything the mask depends on, as a string, when it is worth caching: not inside a chord,
+   * with no tie pending and no note that a tie could follow (its pitch matters), nor while
+   * finishing or in a bar a prompt left irregular.
+   */
+  private signature(): string | null {
+    const open = this.open;
+    if (this.tie || open?.chordOpen || open?.kind === 'note' || this.closingOnly || this.freeBar) return null;
+    let accidentals = '';
+    if (this.octaveAccidentals.size > 0) {
+      for (const [step, acc] of this.octaveAccidentals) accidentals += `${step}:${acc},`;
+      accidentals += this.letterAccidentals.join('');
+    }
+    const element = open ? `${open.kind}${open.ticks}/${open.scale.n}/${open.scale.d}/${open.brokenOk}` : '';
+    const tuplet = this.tuplet ? `${this.tuplet.scale.n}/${this.tuplet.scale.d}/${this.tuplet.left}` : '';
+    const broken = this.brokenSecond ? `${this.brokenSecond.n}/${this.brokenSecond.d}` : '';
+    return `${this.meter} ${this.unit} ${this.keyToken}|${this.pos}|${element}|${tuplet}|${broken}|${this.role}|${this.pickup}|${this.repeat}|${this.sectionPickup}|${this.sectionBars > 0}|${this.lastBar}|${this.lastBarCounted}|${this.notes > 0}|${this.elements > 0}|${this.inBody}|${this.ended}|${this.closed}|${accidentals}`;
   }
 
   private clearCaches(): void {
