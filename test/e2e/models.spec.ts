@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { sharedData } from '../helpers/data.ts';
-import { collectErrors, fillNewModel, importAbcDataset, openStudio, section } from './studio_steps.ts';
+import {
+  clearLibrary,
+  collectErrors,
+  fillNewModel,
+  importAbcDataset,
+  openStudio,
+  section,
+} from './studio_steps.ts';
 import { webHostUnderTest } from './web_host_env.ts';
 
 const host = webHostUnderTest();
@@ -16,6 +23,8 @@ test('models: duplicate, export as one file, import it back; the status bar show
   test.setTimeout(150_000);
   const errors = collectErrors(page, false);
   await openStudio(page, host.url);
+  // Counts models and datasets from an empty Library, whatever earlier spec files left.
+  await clearLibrary(page);
 
   // Status bar: the engine's backend and memory, refreshed by `engine.stats`.
   const bar = page.getByRole('contentinfo', { name: 'Status bar' });

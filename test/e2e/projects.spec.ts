@@ -39,8 +39,8 @@ function noteRows(p: Project): number[][][] {
 const menu = (page: Page) => page.getByRole('navigation', { name: 'Project' });
 const message = (page: Page) => page.getByTestId('project-message');
 
-async function openCompose(page: Page, url: string): Promise<void> {
-  await openStudio(page, url);
+async function openCompose(page: Page, url: string, keepRecoveryPrompt = false): Promise<void> {
+  await openStudio(page, url, { keepRecoveryPrompt });
   await expect(page.getByRole('heading', { level: 2, name: 'Compose' })).toBeVisible();
   await expect(menu(page)).toBeVisible();
 }
@@ -249,7 +249,7 @@ test.describe('projects as files', () => {
       host = await startTestHost(folder);
       const fresh = await browser.newContext();
       const again = await fresh.newPage();
-      await openCompose(again, host.url);
+      await openCompose(again, host.url, true);
       const prompt = again.getByTestId('recovery-prompt');
       await expect(prompt).toBeVisible();
       await expect(prompt).toContainText(/never saved/);

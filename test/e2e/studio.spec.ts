@@ -16,10 +16,12 @@ test('the studio frame shows, and the status bar reports the transport and versi
 
   await expect(page.getByRole('banner')).toContainText('Continuo');
   const nav = page.getByRole('navigation', { name: 'Studio sections' });
-  for (const name of ['Library', 'Train', 'Generate']) {
+  for (const name of ['Compose', 'Library', 'Train', 'Generate']) {
     await expect(nav.getByRole('button', { name })).toBeVisible();
   }
-  await expect(page.getByRole('main')).toContainText('No music yet');
+  // The studio opens on Compose, with the piano roll.
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText('Compose');
+  await expect(page.getByRole('application', { name: 'Piano roll notes' })).toBeVisible();
 
   // These values only appear after a real app.info round trip over the WebSocket.
   const status = page.getByRole('contentinfo', { name: 'Status bar' });
@@ -34,10 +36,14 @@ test('the studio frame shows, and the status bar reports the transport and versi
 test('the sidebar is keyboard usable: arrows, Home/End and Alt+digit switch sections', async ({ page }) => {
   await page.goto(host.url);
   const nav = page.getByRole('navigation', { name: 'Studio sections' });
+  const compose = nav.getByRole('button', { name: 'Compose' });
   const library = nav.getByRole('button', { name: 'Library' });
-  await library.focus();
-  await expect(library).toHaveAttribute('aria-current', 'page');
+  await compose.focus();
+  await expect(compose).toHaveAttribute('aria-current', 'page');
 
+  await page.keyboard.press('ArrowDown');
+  await expect(library).toBeFocused();
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText('Library');
   await page.keyboard.press('ArrowDown');
   await expect(nav.getByRole('button', { name: 'Train' })).toBeFocused();
   await expect(page.getByRole('heading', { level: 2 })).toHaveText('Train');
@@ -46,9 +52,13 @@ test('the sidebar is keyboard usable: arrows, Home/End and Alt+digit switch sect
   await expect(page.getByRole('heading', { level: 2 })).toHaveText('Generate');
   await expect(page.getByRole('form', { name: 'Generation settings' })).toBeVisible();
 
-  await page.keyboard.press('Alt+1');
+  await page.keyboard.press('Home');
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText('Compose');
+  await page.keyboard.press('Alt+2');
   await expect(page.getByRole('heading', { level: 2 })).toHaveText('Library');
   await expect(library).toHaveAttribute('aria-current', 'page');
+  await page.keyboard.press('Alt+1');
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText('Compose');
 });
 
 test('a reload without the token in the URL still works through the cookie', async ({ page }) => {

@@ -2,7 +2,14 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { midiToNoteSequence } from '../../src/main/engine/music/midi_io.ts';
 import { sharedData } from '../helpers/data.ts';
-import { collectErrors, fillNewModel, importAbcDataset, openStudio, section } from './studio_steps.ts';
+import {
+  clearLibrary,
+  collectErrors,
+  fillNewModel,
+  importAbcDataset,
+  openStudio,
+  section,
+} from './studio_steps.ts';
 import { webHostUnderTest } from './web_host_env.ts';
 
 const host = webHostUnderTest();
@@ -19,6 +26,8 @@ test('import jigs, train a sketch model for one short epoch, generate 2 variatio
   test.setTimeout(240_000);
   const errors = collectErrors(page);
   await openStudio(page, host.url);
+  // Counts models and datasets from an empty Library, whatever earlier spec files left.
+  await clearLibrary(page);
 
   // Library: import the Nottingham jigs.
   await importAbcDataset(page, JIGS, 'Jigs');
@@ -127,6 +136,8 @@ test('a standard model: time from clicking Generate to the first notes on screen
 }, testInfo) => {
   test.setTimeout(180_000);
   await openStudio(page, host.url);
+  // The studio opens on Compose; the datasets are listed in the Library.
+  await section(page, 'Library');
   const datasets = page.getByRole('list', { name: 'Datasets' });
   await expect(datasets.or(page.getByText('No music yet'))).toBeVisible();
   if ((await datasets.count()) === 0) {

@@ -21,11 +21,43 @@ export function collectErrors(page: Page, consoleErrors = true): string[] {
   return errors;
 }
 
-/** Loads the studio and waits until its engine runs. */
-export async function openStudio(page: Page, url: string): Promise<void> {
+const answeringDialogs = new WeakSet<Page>();
+
+/**
+ * Loads the studio and waits until its engine runs. Every spec file shares one web host, and a
+ * page closed with unsaved edits leaves an autosave behind, so later pages open with the
+ * "Unsaved work was found" prompt above the transport: it is put off ("Later") unless the test
+ * is about recovery (`keepRecoveryPrompt`).
+ */
+export async function openStudio(
+  page: Page,
+  url: string,
+  { keepRecoveryPrompt = false }: { keepRecoveryPrompt?: boolean } = {},
+): Promise<void> {
+  // A project with unsaved changes asks before the page unloads. A reload or navigation that a
+  // test makes is the musician choosing "Leave"; other dialogs are dismissed, as Playwright does
+  // by default when no listener is set.
+  if (!answeringDialogs.has(page)) {
+    answeringDialogs.add(page);
+    page.on(
+      'dialog',
+      (dialog) => void (dialog.type() === 'beforeunload' ? dialog.accept() : dialog.dismiss()),
+    );
+  }
   await page.goto(url);
   // A fresh host's engine (a spec's second host) can take well over 5 s to start on a loaded machine.
   await expect(page.getByTestId('engine-status')).toHaveText(/Engine running/, { timeout: 60_000 });
+  if (keepRecoveryPrompt) return;
+  // The host's answer about autosaves comes at start-up, normally before the engine is up.
+  const prompt = page.getByTestId('recovery-prompt');
+  const shown = await prompt.waitFor({ state: 'visible', timeout: 1500 }).then(
+    () => true,
+    () => false,
+  );
+  if (shown) {
+    await prompt.getByRole('button', { name: 'Later' }).click();
+    await expect(prompt).toHaveCount(0);
+  }
 }
 
 /**

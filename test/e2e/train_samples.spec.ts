@@ -1,6 +1,7 @@
 import { expect, test, type Locator } from '@playwright/test';
 import { sharedData } from '../helpers/data.ts';
 import {
+  clearLibrary,
   collectErrors,
   fillNewModel,
   importAbcDataset,
@@ -25,6 +26,8 @@ test('a sample after each epoch; "Continue this" seeds the next generation with 
   test.setTimeout(150_000);
   const errors = collectErrors(page);
   await openStudio(page, host.url);
+  // An empty Library, whatever earlier spec files left (the Models list is checked empty below).
+  await clearLibrary(page);
 
   await importAbcDataset(page, JIGS, 'Jigs samples');
 

@@ -56,7 +56,8 @@ function sheetNotes(text: string): BeatNote[] {
   const staff = tune.lines.find((l) => l.staff)?.staff?.[0];
   const elements: AbcElement[] = tune.lines.flatMap((l) => l.staff?.[0]?.voices?.[0] ?? []);
   const key = [0, 0, 0, 0, 0, 0, 0];
-  for (const a of staff?.key?.accidentals ?? []) key['cdefgab'.indexOf(a.note.toLowerCase())] = ACCIDENTAL[a.acc];
+  for (const a of staff?.key?.accidentals ?? [])
+    key['cdefgab'.indexOf(a.note.toLowerCase())] = ACCIDENTAL[a.acc];
   const out: BeatNote[] = [];
   let time = 0;
   let bar = new Map<number, number>();
@@ -101,10 +102,15 @@ function decodedNotes(tokens: Token[]): { notes: BeatNote[]; midi: BeatNote[] } 
 
 /** Checks a book of tunes: abc2midi is clean, and all four readings of each tune agree. */
 function checkBook(tunes: Token[][], label: string): void {
-  const texts = tunes.map((tokens, i) => abcTokensToText(tokens, `${label} ${i + 1}`).replace(/^X:1$/m, `X:${i + 1}`));
+  const texts = tunes.map((tokens, i) =>
+    abcTokensToText(tokens, `${label} ${i + 1}`).replace(/^X:1$/m, `X:${i + 1}`),
+  );
   const book = texts.join('\n');
   const problems = abc2midiProblems(book);
-  expect(problems.filter((p) => /error|bar|time units/i.test(p)), label).toEqual([]);
+  expect(
+    problems.filter((p) => /error|bar|time units/i.test(p)),
+    label,
+  ).toEqual([]);
   const reference = abc2midiMelodiesOfText(book);
   tunes.forEach((tokens, i) => {
     const { notes, midi } = decodedNotes(tokens);

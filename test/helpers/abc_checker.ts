@@ -111,7 +111,14 @@ export interface CheckState {
   count: number;
   octave: Record<number, number>;
   letter: Record<number, number>;
-  pending: { base: Fraction; factor: Fraction; dur: boolean; note: { step: number; pitch: number } | null; canBreak: boolean; chord: number[] | null } | null;
+  pending: {
+    base: Fraction;
+    factor: Fraction;
+    dur: boolean;
+    note: { step: number; pitch: number } | null;
+    canBreak: boolean;
+    chord: number[] | null;
+  } | null;
   second: Fraction | null;
   tuplet: { factor: Fraction; left: number } | null;
   tieTo: { step: number; pitch: number } | null;
@@ -184,7 +191,9 @@ function pitchOf(s: CheckState, n: Note): number | null {
   if (n.acc === byOctave && n.acc === byLetter) return null;
   const pitch = n.natural + n.acc;
   // A pitch of the key needs no accidental unless one is in force for the letter in this bar.
-  const inKey = s.key.some((shift, letter) => (NATURAL[letter] + shift + 12) % 12 === ((pitch % 12) + 12) % 12);
+  const inKey = s.key.some(
+    (shift, letter) => (NATURAL[letter] + shift + 12) % 12 === ((pitch % 12) + 12) % 12,
+  );
   const earlier = byOctave !== s.key[n.letter] || byLetter !== s.key[n.letter];
   if (inKey && !earlier) return null;
   return pitch;
@@ -227,7 +236,8 @@ function lineOk(s: CheckState, bar: string, len: Fraction): boolean {
   if (full === null) return false;
   if (s.role === 'first' && len.cmp(full) < 0) return bar === '|' || (bar === '|:' && s.repeat === 'none');
   if (s.role === 'first' && len.cmp(full) > 0) return false;
-  if (s.role === 'pickup') return s.pickup !== null && len.eq(s.pickup) && (bar === '|' || (bar === '|:' && s.repeat === 'none'));
+  if (s.role === 'pickup')
+    return s.pickup !== null && len.eq(s.pickup) && (bar === '|' || (bar === '|:' && s.repeat === 'none'));
   const isFull = len.eq(full);
   const isShort = s.pickup !== null && s.pickup.cmp(ZERO) > 0 && len.eq(full.minus(s.pickup));
   if (!isFull && !isShort) return false;
@@ -397,16 +407,25 @@ export function isComplete(s: CheckState): boolean {
 }
 
 /** The whole token list (after `<s>` and the header) is a valid tune. */
-export function checkTune(tokens: readonly string[]): { ok: true } | { ok: false; at: number; reason: string } {
+export function checkTune(
+  tokens: readonly string[],
+): { ok: true } | { ok: false; at: number; reason: string } {
   const [start, meter, unit, key, ...body] = tokens;
   if (start !== '<s>') return { ok: false, at: 0, reason: 'no <s>' };
   let s: CheckState | null = headerState(meter, unit, key);
   for (let i = 0; i < body.length; i++) {
     const next: CheckState | null = step(s, body[i]);
-    if (!next) return { ok: false, at: i + 4, reason: `"${body[i]}" after ${body.slice(Math.max(0, i - 12), i).join(' ')}` };
+    if (!next)
+      return {
+        ok: false,
+        at: i + 4,
+        reason: `"${body[i]}" after ${body.slice(Math.max(0, i - 12), i).join(' ')}`,
+      };
     s = next;
   }
-  return isComplete(s) ? { ok: true } : { ok: false, at: tokens.length, reason: 'the tune does not end here' };
+  return isComplete(s)
+    ? { ok: true }
+    : { ok: false, at: tokens.length, reason: 'the tune does not end here' };
 }
 
 function stateKey(s: CheckState): string {
@@ -420,7 +439,9 @@ function stateKey(s: CheckState): string {
     s.key.join(','),
     s.length.key,
     s.count > 0,
-    p ? `${p.base.key}:${p.factor.key}:${p.dur}:${p.note !== null}:${p.canBreak}:${p.chord?.join('.') ?? '-'}` : '',
+    p
+      ? `${p.base.key}:${p.factor.key}:${p.dur}:${p.note !== null}:${p.canBreak}:${p.chord?.join('.') ?? '-'}`
+      : '',
     s.second?.key ?? '',
     s.tuplet ? `${s.tuplet.factor.key}:${s.tuplet.left}` : '',
     s.tieTo ? `${s.tieTo.step}:${s.tieTo.pitch}` : '',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { newDatasetId, newJobId, newModelId } from '../../src/main/app/jobs/new_ids.ts';
-import type { ModelsService } from '../../src/main/app/models_service.ts';
+import type { DatasetService } from '../../src/main/app/datasets_service.ts';
 import {
   DatasetIdSchema,
   JobIdSchema,
@@ -39,10 +39,12 @@ describe('branded ids', () => {
     // @ts-expect-error a parsed `models.get` payload needs a model id
     const payload: ParsedPayloadOf<'models.get'> = { id: dataset };
     // Host services take the branded ids (a compile-time check: never called).
-    const uses = (service: ModelsService) => {
-      // @ts-expect-error ModelsService.get wants a ModelId
-      void service.get(dataset);
+    const uses = (service: DatasetService) => {
+      // @ts-expect-error DatasetService.get wants a DatasetId
       void service.get(model);
+      void service.get(dataset);
+      // @ts-expect-error DatasetService.cancel wants a JobId
+      void service.cancel(dataset);
     };
     // A branded id is still a string wherever any text is fine.
     const text: string = job;

@@ -111,28 +111,32 @@ describe('generation length', () => {
   });
 
   it('counts decoded time for performance, bar lines for ABC', () => {
-    const perf = lengthCounter(
-      { unit: 'seconds', value: 1 },
-      createCodec('performance').lengths,
-      { qpm: 120, meter: [4, 4] },
-    );
+    const perf = lengthCounter({ unit: 'seconds', value: 1 }, createCodec('performance').lengths, {
+      qpm: 120,
+      meter: [4, 4],
+    });
     expect(perf.add('ON_60')).toBe(false);
     expect(perf.add('SHIFT_50')).toBe(false);
     expect(perf.add('SHIFT_50')).toBe(true);
     // 2 bars of 3/4 at 120 qpm = 3 s.
     expect(secondsPerBar({ qpm: 120, meter: [3, 4] })).toBe(1.5);
-    const bars = lengthCounter({ unit: 'bars', value: 2 }, createCodec('notes').lengths, { qpm: 120, meter: [3, 4] });
+    const bars = lengthCounter({ unit: 'bars', value: 2 }, createCodec('notes').lengths, {
+      qpm: 120,
+      meter: [3, 4],
+    });
     expect(bars.add('T_16')).toBe(false); // 16 sixteenths at 120 = 2 s
     expect(bars.add('T_7')).toBe(false);
     expect(bars.add('T_1')).toBe(true);
-    const abc = lengthCounter({ unit: 'bars', value: 2 }, createCodec('abc').lengths, { qpm: 120, meter: [6, 8] });
+    const abc = lengthCounter({ unit: 'bars', value: 2 }, createCodec('abc').lengths, {
+      qpm: 120,
+      meter: [6, 8],
+    });
     expect(['d', '2', '|', 'e', ':|'].map((t) => abc.add(t))).toEqual([false, false, false, false, true]);
     // 6 s of 6/8 at Q:1/4=120 = 4 bars.
-    const abcSeconds = lengthCounter(
-      { unit: 'seconds', value: 6 },
-      createCodec('abc').lengths,
-      { qpm: 120, meter: [6, 8] },
-    );
+    const abcSeconds = lengthCounter({ unit: 'seconds', value: 6 }, createCodec('abc').lengths, {
+      qpm: 120,
+      meter: [6, 8],
+    });
     expect(['|', '|', '|'].map((t) => abcSeconds.add(t))).toEqual([false, false, false]);
     expect(abcSeconds.add('||')).toBe(true);
   });
@@ -148,7 +152,8 @@ describe('generation length', () => {
       const reach = v.tokens.findIndex((t) => (steps += shift(t)) >= 300);
       expect(reach).toBeGreaterThanOrEqual(0);
       expect(steps - shift(v.tokens[reach])).toBeLessThan(300);
-      for (const t of v.tokens.slice(reach + 1)) expect(t, v.tokens.slice(reach).join(' ')).toMatch(/^(OFF_\d+|SHIFT_1)$/);
+      for (const t of v.tokens.slice(reach + 1))
+        expect(t, v.tokens.slice(reach).join(' ')).toMatch(/^(OFF_\d+|SHIFT_1)$/);
     }
   });
 });

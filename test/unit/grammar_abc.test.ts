@@ -64,7 +64,9 @@ describe.skipIf(!HAS_SHARED_DATA)('ABC grammar', () => {
         const next = step(checker as CheckState, token);
         const expected = next !== null && canComplete(next, vocabulary.tokens);
         if (expected !== (mask[id] === 1))
-          throw new Error(`after "${prefix.join(' ')}": "${token}" expected ${expected ? 'allowed' : 'refused'}`);
+          throw new Error(
+            `after "${prefix.join(' ')}": "${token}" expected ${expected ? 'allowed' : 'refused'}`,
+          );
         if (expected) allowedSeen++;
         else refusedSeen++;
       });
@@ -84,7 +86,8 @@ describe.skipIf(!HAS_SHARED_DATA)('ABC grammar', () => {
       for (const token of body) {
         if (/^[|:]/.test(token)) bar = [];
         const m = /^\^([cfCF])([,']*)$/.exec(token);
-        const cancelled = (t: string): boolean => t.startsWith('=') && t[1]?.toLowerCase() === m?.[1].toLowerCase();
+        const cancelled = (t: string): boolean =>
+          t.startsWith('=') && t[1]?.toLowerCase() === m?.[1].toLowerCase();
         if (m) expect(bar.some(cancelled), body.join(' ')).toBe(true);
         bar.push(token);
       }

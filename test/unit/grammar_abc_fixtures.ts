@@ -3,7 +3,7 @@ import type { Token } from '../../src/main/engine/codecs/codec.ts';
 import { createCodec } from '../../src/main/engine/codecs/registry.ts';
 import type { GrammarState } from '../../src/main/engine/codecs/grammar.ts';
 import { Vocabulary } from '../../src/main/engine/codecs/vocabulary.ts';
-import { Rng } from '../../src/main/engine/random/rng.ts';
+import type { Rng } from '../../src/main/engine/random/rng.ts';
 import { sharedData } from '../helpers/data.ts';
 import { abcFileTokens } from './generate_fixtures.ts';
 

@@ -25,6 +25,8 @@ import {
 import { NoveltyIndex } from '../../src/main/engine/quality/novelty_index.ts';
 import { IpcError, ModelIdSchema, ModelSummarySchema } from '../../src/shared/ipc/index.ts';
 
+/** The id the Library gives the shipped folder `folk`. */
+const FOLK = ModelIdSchema.parse('shipped-folk');
 let root: string;
 let shipped: string;
 let store: ModelStore;
@@ -123,15 +125,15 @@ describe('shipped models in the Library', () => {
     for (const model of models) ModelSummarySchema.parse(model);
     const folk = models[1];
     expect(folk.sizeBytes).toBeGreaterThan(index.toBytes().length);
-    expect((await service.folder('shipped-folk')).dir).toBe(path.join(shipped, 'folk'));
+    expect((await service.folder(FOLK)).dir).toBe(path.join(shipped, 'folk'));
   });
 
   it('refuse rename and delete, saying to duplicate, and stay as they are', async () => {
     const before = readFileSync(path.join(shipped, 'folk', 'meta.json'), 'utf8');
-    expect(await refusal(service.rename('shipped-folk', 'Mine now'))).toMatch(
+    expect(await refusal(service.rename(FOLK, 'Mine now'))).toMatch(
       /^unsupported: This model is shipped with Continuo and cannot be renamed: duplicate it/,
     );
-    expect(await refusal(service.remove('shipped-folk'))).toMatch(/^unsupported: .*cannot be deleted/);
+    expect(await refusal(service.remove(FOLK))).toMatch(/^unsupported: .*cannot be deleted/);
     expect(readFileSync(path.join(shipped, 'folk', 'meta.json'), 'utf8')).toBe(before);
     expect(readdirSync(shipped).sort()).toEqual(['README.md', 'folk']);
   });
@@ -160,7 +162,7 @@ describe('shipped models in the Library', () => {
   });
 
   it('duplicate into an ordinary model with the index, which can be renamed', async () => {
-    const copy = await service.duplicate('shipped-folk');
+    const copy = await service.duplicate(FOLK);
     expect(copy.shipped).toBeUndefined();
     expect(copy.name).toBe('Folk tunes copy');
     const dir = store.folder(copy.id);
@@ -254,6 +256,6 @@ describe('a data-folder model named like a shipped one', () => {
     cpSync(path.join(root, 'models', 'm1'), path.join(root, 'models', 'shipped-folk'), { recursive: true });
     const ids = (await service.list()).map((m) => m.id);
     expect(ids).toEqual(['m1', 'shipped-folk']);
-    expect((await service.get('shipped-folk')).name).toBe('Folk tunes');
+    expect((await service.get(FOLK)).name).toBe('Folk tunes');
   });
 });

@@ -76,8 +76,13 @@ describe('training data and windows', () => {
     const data = prepareTrainingData(codec, [piece], [], 3);
     expect(data.vocabulary.size).toBe(codec.fixedVocabulary!.length);
     const rng = new Rng(5);
-    const apply = (tokens: readonly string[], factor: number): string[] => codec.stretch?.(tokens, factor) ?? [];
-    const sampler = new WindowSampler(data.streams, 12, rng, { amount: 0.1, vocabulary: data.vocabulary, apply });
+    const apply = (tokens: readonly string[], factor: number): string[] =>
+      codec.stretch?.(tokens, factor) ?? [];
+    const sampler = new WindowSampler(data.streams, 12, rng, {
+      amount: 0.1,
+      vocabulary: data.vocabulary,
+      apply,
+    });
     sampler.nextBatch(4);
     const state = rng.getState();
     const a = sampler.nextBatch(4);

@@ -51,7 +51,9 @@ export function datasetCommand(): Command {
   return new Command('dataset')
     .description('Import MIDI/ABC files or folders and print dataset statistics and errors')
     .argument('<paths...>', 'files or folders (.mid, .midi, .abc; folders are searched recursively)')
-    .addOption(new Option('--codec <name>', `token codec: ${codecHelp()}`).choices(CODEC_NAMES).default('performance'))
+    .addOption(
+      new Option('--codec <name>', `token codec: ${codecHelp()}`).choices(CODEC_NAMES).default('performance'),
+    )
     .option('--json', 'print one JSON object on stdout')
     .option(
       '--cache-dir <dir>',

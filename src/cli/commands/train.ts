@@ -70,7 +70,9 @@ export function trainCommand(): Command {
   return new Command('train')
     .description('Train a new LSTM model on MIDI/ABC files or folders and write a model folder')
     .argument('<paths...>', 'files or folders (.mid, .midi, .abc)')
-    .addOption(new Option('--codec <name>', `token codec: ${codecHelp()}`).choices(CODEC_NAMES).makeOptionMandatory())
+    .addOption(
+      new Option('--codec <name>', `token codec: ${codecHelp()}`).choices(CODEC_NAMES).makeOptionMandatory(),
+    )
     .requiredOption('--out <dir>', 'model folder to write')
     .addOption(new Option('--preset <name>', 'model size (default standard)').choices(Object.keys(PRESETS)))
     .option('--layers <n>', 'LSTM layers (custom size, with --units)', parsePositiveInt)

@@ -98,6 +98,13 @@ export class GenerationService {
         message: 'That generated variation is not (or no longer) here',
       });
     }
+    // An empty variation is never exported (it would be an empty file): say so instead.
+    if (variation.sequence.notes.length === 0) {
+      throw new IpcError({
+        code: 'not_found',
+        message: 'That variation has no notes, so there is nothing to export: generate again or pick another',
+      });
+    }
     const { modelName } = kept.job;
     const fileName = `${safeFileName(modelName, 'continuo')}-${payload.jobId.slice(0, 8)}-${payload.variation + 1}.${payload.format}`;
     let file = payload.path;

@@ -322,7 +322,6 @@ export class TokenGenerator {
     }
   }
 
-
   /** Copies the primed state to every stream of `stepper` and samples until every stream stops. */
   private async sampleLoop(
     stepper: LstmStepper,
@@ -337,7 +336,11 @@ export class TokenGenerator {
     const rngSeed = options.rngSeed ?? Math.floor(Math.random() * 2 ** 31);
     const constraint = this.mask(options).mask;
     const grammars = this.grammarStates(primed, variations, constraint, options);
-    const target = lengthTarget(length, codec.lengths, codec.lengths.timeContext(primed.prompt, options.seed));
+    const target = lengthTarget(
+      length,
+      codec.lengths,
+      codec.lengths.timeContext(primed.prompt, options.seed),
+    );
     // A length in tokens is an exact count (a technical length: the piece may stop mid-bar).
     const hardCap = options.maxTokens ?? DEFAULT_MAX_TOKENS;
     const maxTokens = target.unit === 'tokens' ? Math.min(hardCap, target.value) : hardCap;
@@ -357,7 +360,18 @@ export class TokenGenerator {
     const streams = Array.from(
       { length: variations },
       (_, v) =>
-        new VariationStream(v, prefix, target, length, codec.lengths, grammars?.[v] ?? null, constraint, base, time, calm),
+        new VariationStream(
+          v,
+          prefix,
+          target,
+          length,
+          codec.lengths,
+          grammars?.[v] ?? null,
+          constraint,
+          base,
+          time,
+          calm,
+        ),
     );
     const done = new Uint8Array(variations);
     let remaining = variations;

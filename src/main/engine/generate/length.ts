@@ -70,7 +70,11 @@ export interface LengthTarget {
 }
 
 /** `length` in the unit the codec counts (see the module comment). */
-export function lengthTarget(length: GenerationLength, lengths: CodecLengths, time: TimeContext): LengthTarget {
+export function lengthTarget(
+  length: GenerationLength,
+  lengths: CodecLengths,
+  time: TimeContext,
+): LengthTarget {
   if (length.unit === 'tokens') return { unit: 'tokens', value: length.value };
   if (lengths.unit === 'bars') {
     const bars =

@@ -94,7 +94,10 @@ export function buildPrompt(
 ): Prompt {
   const forced = options.forcedKeyToken ?? null;
   if (seedTokens && seedTokens.length > 0) {
-    const prime = forced !== null && codec.keySignatures ? codec.keySignatures.withKey(seedTokens, forced) : [...seedTokens];
+    const prime =
+      forced !== null && codec.keySignatures
+        ? codec.keySignatures.withKey(seedTokens, forced)
+        : [...seedTokens];
     return { prime, header: [], primerLength: 0 };
   }
   try {

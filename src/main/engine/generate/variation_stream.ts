@@ -5,7 +5,13 @@
  */
 import type { CodecLengths, Token } from '../codecs/codec.ts';
 import type { GrammarState } from '../codecs/grammar.ts';
-import { lengthCounter, reached, type GenerationLength, type LengthCounter, type LengthTarget } from './length.ts';
+import {
+  lengthCounter,
+  reached,
+  type GenerationLength,
+  type LengthCounter,
+  type LengthTarget,
+} from './length.ts';
 import type { SampleOptions } from './sampler.ts';
 
 /** The tokens of a variation so far and why it stopped (filled in by the loop). */

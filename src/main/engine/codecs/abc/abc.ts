@@ -111,7 +111,6 @@ export function abcTokensToText(tokens: readonly Token[], title = 'Continuo'): s
   return `X:1\nT:${safeTitle}\nM:${meter}\nL:${unit}\nK:${key}\n${writeAbcBody(body)}\n`;
 }
 
-
 /** Semitones from a letter step to the step `shift` letters higher (any sign). */
 function letterSemitones(step: number, shift: number): number {
   const target = step + shift;

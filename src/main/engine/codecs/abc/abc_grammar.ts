@@ -68,7 +68,6 @@ export class AbcGrammar implements TokenGrammar {
       allowHeaderChanges: options.allowHeaderChanges ?? false,
       bars,
       ending2,
-      masks: new Map(),
     };
   }
 

@@ -110,7 +110,8 @@ export class BarFill {
    */
   open(fixed: number | null, scale: Ratio, left: number, broken: boolean): FillTable {
     // A numeric key: scale terms stay below 32 (q <= 9, p <= 8, broken factors <= 15/8), left below 16.
-    const key = ((((fixed === null ? 0 : fixed + 1) * 1024 + scale.n * 32 + scale.d) * 16 + left) * 2 + (broken ? 1 : 0));
+    const key =
+      (((fixed === null ? 0 : fixed + 1) * 1024 + scale.n * 32 + scale.d) * 16 + left) * 2 + (broken ? 1 : 0);
     return this.shifted(key, () => {
       const own = fixed === null ? this.parts.durations : [fixed];
       const out: number[] = [];

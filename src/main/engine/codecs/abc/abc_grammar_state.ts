@@ -42,12 +42,7 @@ export interface GrammarTables {
   bars: ReadonlySet<BarKind>;
   /** `[2` can be written. */
   ending2: boolean;
-  /** Masks by state signature (see `signature`), shared by the states of one grammar start. */
-  masks: Map<string, Uint8Array>;
 }
-
-/** Most masks kept per start (then the cache starts afresh). */
-const MAX_CACHED_MASKS = 20_000;
 
 type Role = 'first' | 'pickup' | 'normal';
 type Repeat = 'none' | 'open' | 'ending1' | 'needEnding2' | 'ending2';
@@ -178,47 +173,16 @@ export class AbcGrammarState implements GrammarState {
       return;
     }
     this.clearCaches();
-    const signature = this.signature();
-    const cached = signature === null ? undefined : this.t.masks.get(signature);
-    if (cached) {
-      for (let id = 0; id < classes.length; id++) if (cached[id] === 0) mask[id] = 0;
-    } else {
-      const own = signature === null ? mask : new Uint8Array(classes.length).fill(1);
-      for (let id = 0; id < classes.length; id++) {
-        if (own[id] === 0) continue;
-        if (allowed && allowed[id] === 0) {
-          own[id] = 0;
-          continue;
-        }
-        if (!this.allowsClass(classes[id])) own[id] = 0;
+    for (let id = 0; id < classes.length; id++) {
+      if (mask[id] === 0) continue;
+      if (allowed && allowed[id] === 0) {
+        mask[id] = 0;
+        continue;
       }
-      if (signature !== null) {
-        if (this.t.masks.size >= MAX_CACHED_MASKS) this.t.masks.clear();
-        this.t.masks.set(signature, own);
-        for (let id = 0; id < classes.length; id++) if (own[id] === 0) mask[id] = 0;
-      }
+      if (!this.allowsClass(classes[id])) mask[id] = 0;
     }
     this.lastMask ??= new Uint8Array(classes.length);
     this.lastMask.set(mask);
-  }
-
-  /**
-   * Everything the mask depends on, as a string, when it is worth caching: not inside a chord,
-   * with no tie pending and no note that a tie could follow (its pitch matters), nor while
-   * finishing or in a bar a prompt left irregular.
-   */
-  private signature(): string | null {
-    const open = this.open;
-    if (this.tie || open?.chordOpen || open?.kind === 'note' || this.closingOnly || this.freeBar) return null;
-    let accidentals = '';
-    if (this.octaveAccidentals.size > 0) {
-      for (const [step, acc] of this.octaveAccidentals) accidentals += `${step}:${acc},`;
-      accidentals += this.letterAccidentals.join('');
-    }
-    const element = open ? `${open.kind}${open.ticks}/${open.scale.n}/${open.scale.d}/${open.brokenOk}` : '';
-    const tuplet = this.tuplet ? `${this.tuplet.scale.n}/${this.tuplet.scale.d}/${this.tuplet.left}` : '';
-    const broken = this.brokenSecond ? `${this.brokenSecond.n}/${this.brokenSecond.d}` : '';
-    return `${this.meter} ${this.unit} ${this.keyToken}|${this.pos}|${element}|${tuplet}|${broken}|${this.role}|${this.pickup}|${this.repeat}|${this.sectionPickup}|${this.sectionBars > 0}|${this.lastBar}|${this.lastBarCounted}|${this.notes > 0}|${this.elements > 0}|${this.inBody}|${this.ended}|${this.closed}|${accidentals}`;
   }
 
   private clearCaches(): void {
@@ -328,7 +292,10 @@ export class AbcGrammarState implements GrammarState {
     const open = this.open;
     if (!open || open.chordOpen || open.ticks !== null) return false;
     const ticks = (this.header.unitTicks * value.n) / value.d;
-    return this.reachable(this.header.fill.open(ticks, open.scale, this.tuplet?.left ?? 0, open.brokenOk), this.pos);
+    return this.reachable(
+      this.header.fill.open(ticks, open.scale, this.tuplet?.left ?? 0, open.brokenOk),
+      this.pos,
+    );
   }
 
   private tieAllowed(): boolean {
@@ -353,7 +320,8 @@ export class AbcGrammarState implements GrammarState {
   private barAllowed(bar: BarKind): boolean {
     if (this.ended || this.inChord() || this.tuplet || this.brokenSecond || this.repeat === 'needEnding2')
       return false;
-    if (!this.inBody && this.elements === 0) return bar === '|:' && this.allowsBySimulation({ kind: 'bar', bar });
+    if (!this.inBody && this.elements === 0)
+      return bar === '|:' && this.allowsBySimulation({ kind: 'bar', bar });
     if (this.elements === 0 && !this.open) return false;
     const length = this.pos + this.committedTicks();
     if (!this.lineLegal(bar, length)) return false;
@@ -432,7 +400,8 @@ export class AbcGrammarState implements GrammarState {
       if (c.accidental === byOctave && c.accidental === byLetter) return null;
       pitch = c.natural + c.accidental;
       // A pitch of the key (F# in D, even spelt _g) is written plain unless it cancels an accidental.
-      if (byOctave === sig && byLetter === sig && this.keyClasses[((pitch % 12) + 12) % 12] === 1) return null;
+      if (byOctave === sig && byLetter === sig && this.keyClasses[((pitch % 12) + 12) % 12] === 1)
+        return null;
     }
     const range = this.t.pitchRange;
     if (range && (pitch < range.low || pitch > range.high)) return null;
@@ -489,7 +458,10 @@ export class AbcGrammarState implements GrammarState {
   private chordCloseNow(): boolean {
     const open = this.open;
     if (!open) return false;
-    return this.reachable(this.header.fill.open(null, open.scale, this.tuplet?.left ?? 0, open.brokenOk), this.pos);
+    return this.reachable(
+      this.header.fill.open(null, open.scale, this.tuplet?.left ?? 0, open.brokenOk),
+      this.pos,
+    );
   }
 
   // ---- Transitions --------------------------------------------------------------------------
@@ -548,7 +520,10 @@ export class AbcGrammarState implements GrammarState {
         return true;
       }
       case 'tuplet':
-        if (strict && (this.tie || this.brokenSecond || this.tuplet || this.inChord() || !this.elementMayStart()))
+        if (
+          strict &&
+          (this.tie || this.brokenSecond || this.tuplet || this.inChord() || !this.elementMayStart())
+        )
           return false;
         this.closeChordLeniently();
         this.commit();
@@ -744,8 +719,7 @@ export class AbcGrammarState implements GrammarState {
     const full = this.header.barTicks;
     const wasFirst = this.role === 'first';
     if (wasFirst && full !== null && length < full && !this.freeBar) this.pickup = length;
-    const counted =
-      this.role === 'normal' || this.freeBar || (wasFirst && (full === null || length >= full));
+    const counted = this.role === 'normal' || this.freeBar || (wasFirst && (full === null || length >= full));
     const short = counted && this.pickup > 0 && full !== null && length < full;
     if (counted) this.bars++;
     this.lastBarCounted = counted;
@@ -803,7 +777,11 @@ export class AbcGrammarState implements GrammarState {
     const open = this.open;
     const left = this.tuplet?.left ?? 0;
     if (open?.chordOpen) {
-      if (this.chordSteps.length === 0 ? !this.chordPossible() : this.chordSteps.length === 1 && !this.chordPossibleAfterFirst())
+      if (
+        this.chordSteps.length === 0
+          ? !this.chordPossible()
+          : this.chordSteps.length === 1 && !this.chordPossibleAfterFirst()
+      )
         return false;
       return this.reachable(fill.open(null, open.scale, left, open.brokenOk), this.pos);
     }
@@ -820,7 +798,8 @@ export class AbcGrammarState implements GrammarState {
     const pos = this.pos + this.committedTicks();
     const fill = this.header.fill;
     if (this.brokenSecond) return this.reachable(fill.open(null, this.brokenSecond, 0, false), pos);
-    if (this.tuplet) return this.reachable(fill.open(null, this.tuplet.scale, this.tuplet.left - 1, false), pos);
+    if (this.tuplet)
+      return this.reachable(fill.open(null, this.tuplet.scale, this.tuplet.left - 1, false), pos);
     return this.reachable(fill.open(null, ONE, 0, true), pos);
   }
 

@@ -59,7 +59,8 @@ function headerToken(kind: 'M' | 'L' | 'K', value: string, vocabulary: Vocabular
 
 /** `<s>` and the M:, L:, K: slots (see the module comment). */
 export function unseededAbcPrompt(vocabulary: Vocabulary, choices: PromptChoices): UnseededPrompt {
-  if (!vocabulary.has(ABC_START)) throw new AbcPromptError(`The ABC vocabulary has no start token ${ABC_START}`);
+  if (!vocabulary.has(ABC_START))
+    throw new AbcPromptError(`The ABC vocabulary has no start token ${ABC_START}`);
   const slot = (kind: 'M' | 'L' | 'K', value: string | undefined): HeaderSlot => {
     if (value !== undefined) return { token: headerToken(kind, value, vocabulary) };
     const candidates = vocabulary.tokens.filter((t) =>

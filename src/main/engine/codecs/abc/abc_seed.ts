@@ -17,7 +17,10 @@ import { abcTokenPitch, defaultUnit, parseNoteToken } from './abc_fields.ts';
 import { durationValue } from './abc_lexer.ts';
 
 /** The key signature the notes are written under: their own, else the one needing fewest accidentals. */
-export function seedSignature(sequence: NoteSequence): { key: number; mode: NoteSequence['keySignatures'][number]['mode'] } {
+export function seedSignature(sequence: NoteSequence): {
+  key: number;
+  mode: NoteSequence['keySignatures'][number]['mode'];
+} {
   const own = [...sequence.keySignatures].sort((a, b) => a.time - b.time)[0];
   if (own) return { key: own.key, mode: own.mode };
   let best = { key: 0, mode: 'major' as const, outside: Infinity, size: Infinity };

@@ -27,7 +27,9 @@ export async function seedOptions(
   try {
     tokens = codec.seedFromNotes(sequence, vocabulary);
   } catch (error) {
-    throw new SeedError(`The ${codec.name} model cannot encode these seed notes: ${(error as Error).message}`);
+    throw new SeedError(
+      `The ${codec.name} model cannot encode these seed notes: ${(error as Error).message}`,
+    );
   }
   return { seedTokens: checkInVocabulary(tokens, vocabulary) };
 }
