@@ -6,7 +6,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { setWorkerEntryResolver } from '../runtime/worker_script.ts';
-import type { FromTrainer, ToTrainer } from './protocol.ts';
+import { z } from 'zod';
+import { ToTrainerSchema, type FromTrainer, type ToTrainer } from './protocol.ts';
 import { resumeTraining, startTraining } from './session.ts';
 import type { TrainCallbacks, TrainingHandle } from './types.ts';
 
@@ -54,7 +55,12 @@ process.on('SIGTERM', stop);
 process.on('disconnect', stop);
 
 process.on('message', (raw: unknown) => {
-  const message = raw as ToTrainer;
+  const parsed = ToTrainerSchema.safeParse(raw);
+  if (!parsed.success) {
+    void send({ type: 'log', message: `Ignored a malformed message: ${z.prettifyError(parsed.error)}` });
+    return;
+  }
+  const message: ToTrainer = parsed.data;
   if (message.type === 'start' && !handle) {
     const callbacks: TrainCallbacks = {
       onProgress: (progress) => void send({ type: 'progress', progress }),

@@ -1,5 +1,82 @@
+import { z } from 'zod';
+import { CODEC_NAMES } from '../codecs/registry.ts';
 import type { EpochMetrics } from '../model/meta.ts';
+import { PRESETS, type PresetName } from '../model/presets.ts';
 import type { TrainProgress, TrainRequest, TrainResult } from './types.ts';
+
+const count = z.number().int().positive();
+const fraction = z.number().min(0).max(1);
+const BackendSchema = z.enum(['tensorflow', 'wasm', 'cpu']);
+
+/** `TrainModelOptions` as the training process accepts it (the schema checks the type, see below). */
+const TrainModelOptionsSchema = z.strictObject({
+  paths: z.array(z.string().min(1)).min(1),
+  codec: z.union([
+    z.enum(CODEC_NAMES),
+    z.strictObject({
+      name: z.enum(CODEC_NAMES),
+      options: z
+        .strictObject({
+          stepsPerQuarter: count.optional(),
+          maxSteps: count.optional(),
+          qpm: z.number().positive().optional(),
+        })
+        .optional(),
+    }),
+  ]),
+  outDir: z.string().min(1),
+  preset: z.enum(Object.keys(PRESETS) as [PresetName, ...PresetName[]]).optional(),
+  architecture: z.strictObject({ layers: z.array(count).min(1), dropout: fraction }).optional(),
+  seqLen: count.optional(),
+  batchSize: count.optional(),
+  epochs: count.optional(),
+  learningRate: z.number().positive().optional(),
+  warmupSteps: z.number().int().nonnegative().optional(),
+  clipNorm: z.number().nonnegative().optional(),
+  stepsPerEpoch: count.optional(),
+  seed: z.number().int().optional(),
+  transpose: z.number().int().nonnegative().optional(),
+  stretch: z.number().nonnegative().optional(),
+  maxValidationWindows: count.optional(),
+  checkpointMinutes: z.number().positive().optional(),
+  earlyStoppingPatience: count.nullable().optional(),
+  backend: BackendSchema.optional(),
+  cache: z.boolean().optional(),
+  cacheDir: z.string().min(1).optional(),
+  splitCsv: z.string().min(1).nullable().optional(),
+  name: z.string().min(1).optional(),
+  progressIntervalMs: z.number().nonnegative().optional(),
+  threads: z.number().int().min(1).max(2).optional(),
+});
+
+const TrainRequestSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('train'), options: TrainModelOptionsSchema }),
+  z.strictObject({
+    kind: z.literal('resume'),
+    modelDir: z.string().min(1),
+    overrides: z
+      .strictObject({
+        epochs: count.optional(),
+        stepsPerEpoch: count.optional(),
+        checkpointMinutes: z.number().positive().optional(),
+        earlyStoppingPatience: count.nullable().optional(),
+        backend: BackendSchema.optional(),
+        cacheDir: z.string().min(1).optional(),
+        progressIntervalMs: z.number().nonnegative().optional(),
+        threads: z.number().int().min(1).max(2).optional(),
+      })
+      .optional(),
+  }),
+]);
+
+/** Messages from the caller to the training process, validated on arrival (a process boundary). */
+export const ToTrainerSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('start'), request: TrainRequestSchema }),
+  z.strictObject({ type: z.literal('pause') }),
+  z.strictObject({ type: z.literal('resume') }),
+  z.strictObject({ type: z.literal('stop') }),
+  z.strictObject({ type: z.literal('yield'), busy: z.boolean() }),
+]);
 
 /** Messages from the caller to the training process. */
 export type ToTrainer =
@@ -8,6 +85,12 @@ export type ToTrainer =
   | { type: 'resume' }
   | { type: 'stop' }
   | { type: 'yield'; busy: boolean };
+
+// The schema and the TypeScript type must describe the same messages: a change to one fails here.
+type Parsed = z.output<typeof ToTrainerSchema>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesType: Same<Parsed, ToTrainer> = true;
+void schemaMatchesType;
 
 /** Messages from the training process to the caller. */
 export type FromTrainer =
