@@ -66,6 +66,9 @@ export class ContinueModel {
   /** Latest notes per variation (bookkeeping, not shown: not reactive state). */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private latest = new Map<number, NoteWire[]>();
+  /** The engine's quality line per finished variation; it reaches the take track (bookkeeping). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private qualities = new Map<number, string>();
   private streamTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly early = new EarlyEvents<GenerationEvent | GenerationFinished>();
   private readonly stops: (() => void)[] = [];
@@ -131,6 +134,7 @@ export class ContinueModel {
       takeTrackIds: takes.map((t) => t.id),
     };
     this.latest.clear();
+    this.qualities.clear();
     this.run = {
       jobId,
       generationId,
@@ -217,8 +221,10 @@ export class ContinueModel {
     }
     clearTimeout(this.streamTimer);
     this.streamTimer = undefined;
-    for (const variation of finished.variations)
+    for (const variation of finished.variations) {
       this.latest.set(variation.variation, variation.sequence.notes);
+      if (variation.quality) this.qualities.set(variation.variation, variation.quality.text);
+    }
     run.state = finished.outcome;
     run.message = finished.message;
     run.seconds = finished.seconds;
@@ -260,8 +266,14 @@ export class ContinueModel {
       // Still the project this run made: replace its undo step with the fuller one.
       const filled = this.baseEdits.map((edit): Edit => {
         if (edit.type !== 'addTrack') return edit;
-        const fill = fills.find((f) => f.takeId === edit.track.id);
-        return fill ? { type: 'addTrack', track: { ...edit.track, notes: fill.notes } } : edit;
+        const variation = fills.findIndex((f) => f.takeId === edit.track.id);
+        if (variation < 0) return edit;
+        const quality = this.qualities.get(variation);
+        const take = edit.track.take && quality ? { ...edit.track.take, quality } : edit.track.take;
+        return {
+          type: 'addTrack',
+          track: { ...edit.track, notes: fills[variation].notes, ...(take ? { take } : {}) },
+        };
       });
       this.session.undo();
       this.session.apply({ type: 'batch', label: this.label, edits: filled });
