@@ -1,4 +1,5 @@
 /** Small display formatters for the studio (pure). */
+import { codecCaps } from './codec_caps.ts';
 
 const NOTE_NAMES = ['C', 'C♯', 'D', 'E♭', 'E', 'F', 'F♯', 'G', 'A♭', 'A', 'B♭', 'B'] as const;
 
@@ -36,7 +37,7 @@ export function plural(value: number, one: string, many = `${one}s`): string {
 
 /** What an item is called for a codec: ABC tune books hold tunes, MIDI files pieces. */
 export function itemWord(codec: string): { one: string; many: string } {
-  return codec === 'abc' ? { one: 'tune', many: 'tunes' } : { one: 'piece', many: 'pieces' };
+  return { ...codecCaps(codec).item };
 }
 
 /** The last part of a path, for compact lists (the full path stays in a title). */

@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/ipc/index.ts';
 import { sliceByTime } from '../../../shared/music/sequences.ts';
 import { EarlyEvents, errorText } from './early_events.ts';
+import { codecCaps } from './codec_caps.ts';
 
 /** One variation as the Generate panel shows it. */
 export interface VariationView {
@@ -117,7 +118,7 @@ export class GenerationModel {
     let seed: GenerationSeed;
     let seconds = view.totalTime;
     let label = `Variation ${variation + 1}`;
-    if (whole && run.codec === 'abc' && view.abc) {
+    if (whole && codecCaps(run.codec).textFormat === 'abc' && view.abc) {
       seed = { kind: 'abc', text: view.abc };
     } else if (whole || !range) {
       seed = { kind: 'sequence', sequence: view.sequence };

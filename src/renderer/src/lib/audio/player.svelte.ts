@@ -16,6 +16,12 @@ import { piano, samplerVoice, synthVoice, type PianoVoice, type ToneLib } from '
 import { audibleEndTick, clicksIn, notesStartingIn } from './schedule.ts';
 import { renderOffline, type RenderStats } from './offline.ts';
 import { exposeTestHooks } from './test_hooks.ts';
+import {
+  externalNoteSink,
+  JustInTimeSender,
+  type ExternalNoteEvent,
+  type ExternalNoteSink,
+} from './external_notes.ts';
 
 /** What the player needs of the project session (ProjectSession has it). */
 export interface PlaybackSession {
@@ -88,6 +94,8 @@ export class ProjectPlayer {
   private horizonTick: Ticks = 0;
   private pendingOffs: { time: number; pitch: number }[] = [];
   private bus: PlayBus | undefined;
+  /** This play's notes going to the external sink (the MIDI outputs), if one is set. */
+  private external: { sink: ExternalNoteSink; sender: JustInTimeSender } | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private frame: number | undefined;
   /** The playhead tick the player wrote last, to tell its own writes from a click on the ruler. */
@@ -215,6 +223,7 @@ export class ProjectPlayer {
     if (!this.playing || !this.bus) return;
     const Tone = this.bus.Tone;
     this.fadeOut(this.bus);
+    this.stopExternal();
     this.bus = this.newBus(Tone);
     this.startedAt = target;
     this.begin(this.audioNow() + START_DELAY_S, target);
@@ -256,7 +265,32 @@ export class ProjectPlayer {
     this.frame = undefined;
     if (this.bus) this.fadeOut(this.bus);
     this.bus = undefined;
+    this.stopExternal();
     this.pendingOffs = [];
+  }
+
+  /** Ends the external notes of this play: nothing more sent, a note-off for each one sounding. */
+  private stopExternal(): void {
+    this.external?.sender.stop();
+    this.external = undefined;
+  }
+
+  /** Hands the note events to the external sink (set, changed or cleared at any time), in performance.now ms. */
+  private emitExternal(events: readonly PlayEvent[]): void {
+    const sink = externalNoteSink();
+    if (sink !== this.external?.sink) {
+      this.stopExternal();
+      if (sink) this.external = { sink, sender: new JustInTimeSender(sink) };
+    }
+    if (!this.external) return;
+    const offsetMs = performance.now() - this.audioNow() * 1000;
+    const notes: ExternalNoteEvent[] = [];
+    for (const event of events) {
+      const atMs = Math.max(event.time, this.audioNow()) * 1000 + offsetMs;
+      if (event.kind === 'on') notes.push({ kind: 'on', pitch: event.pitch, velocity: event.velocity, atMs });
+      else if (event.kind === 'off') notes.push({ kind: 'off', pitch: event.pitch, atMs });
+    }
+    this.external.sender.add(notes);
   }
 
   private audioNow(): number {
@@ -416,6 +450,7 @@ export class ProjectPlayer {
         bus.held.delete(event.pitch);
       }
     }
+    this.emitExternal(events);
   }
 
   /** Where the audible music ends (cached per project). */

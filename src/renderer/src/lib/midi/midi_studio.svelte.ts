@@ -12,6 +12,7 @@ import { Jam } from './jam.svelte.ts';
 import { panicMessages } from './live_events.ts';
 import { LiveInput, type LiveSource } from './live_input.svelte.ts';
 import { percentile } from './latency.ts';
+import { routePlaybackToOutputs } from './playback_output.svelte.ts';
 import type { RecordingTarget } from './recording_target.ts';
 import {
   DEFAULT_TYPING_OCTAVE,
@@ -48,6 +49,8 @@ export class MidiStudio {
     this.input = new LiveInput(this.devices);
     this.capture = new SeedCapture(this.input, () => this.target);
     this.jam = new Jam(api, this.devices, this.input, () => this.target);
+    // Lives as long as the app, as the studio does.
+    routePlaybackToOutputs(this.devices);
     void piano.start();
   }
 

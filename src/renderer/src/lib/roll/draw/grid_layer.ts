@@ -1,5 +1,5 @@
 import { gridLines } from '../../../../../shared/project/time.ts';
-import { PPQ, type Ticks } from '../../../../../shared/project/types.ts';
+import type { Ticks } from '../../../../../shared/project/types.ts';
 import {
   isBlackKey,
   pitchToY,
@@ -8,11 +8,9 @@ import {
   visibleTicks,
   type RollViewport,
 } from '../viewport.ts';
+import { barStride, beatsFit, fillTickRange, MIN_LINE_GAP } from './time_axis.ts';
 import type { RollScene } from './scene.ts';
 import { ROLL_THEME } from './theme.ts';
-
-/** Closest spacing of drawn grid lines, CSS pixels. */
-const MIN_LINE_GAP = 7;
 
 /**
  * The subdivision the grid draws at this zoom: the snap step when its lines are far enough
@@ -58,9 +56,9 @@ export function drawGrid(ctx: CanvasRenderingContext2D, scene: RollScene): void 
   }
   ctx.stroke();
 
-  shadeRange(ctx, view, scene.loop, ROLL_THEME.loopShade);
+  fillTickRange(ctx, view, scene.loop, ROLL_THEME.loopShade, view.height);
   if (scene.seedRange) {
-    shadeRange(ctx, view, scene.seedRange, ROLL_THEME.seedShade);
+    fillTickRange(ctx, view, scene.seedRange, ROLL_THEME.seedShade, view.height);
     ctx.strokeStyle = ROLL_THEME.seedEdge;
     ctx.setLineDash([4, 4]);
     ctx.beginPath();
@@ -76,35 +74,19 @@ export function drawGrid(ctx: CanvasRenderingContext2D, scene: RollScene): void 
   drawTimeLines(ctx, scene, height);
 }
 
-function shadeRange(
-  ctx: CanvasRenderingContext2D,
-  view: RollViewport,
-  range: { startTick: Ticks; endTick: Ticks } | undefined,
-  colour: string,
-): void {
-  if (!range || range.endTick <= range.startTick) return;
-  const x0 = Math.max(0, tickToX(view, range.startTick));
-  const x1 = Math.min(view.width, tickToX(view, range.endTick));
-  if (x1 <= x0) return;
-  ctx.fillStyle = colour;
-  ctx.fillRect(x0, 0, x1 - x0, view.height);
-}
-
 /** Vertical bar, beat and grid lines over the full height; bars thinned out when zoomed far out. */
 export function drawTimeLines(ctx: CanvasRenderingContext2D, scene: RollScene, height: number): void {
   const { view } = scene;
   const { from, to } = visibleTicks(view);
   const sub = drawnSubdivision(view, scene.grid);
-  const beatsFit = PPQ * view.pxPerTick >= MIN_LINE_GAP;
-  const barTicks = PPQ * 4;
+  const beats = beatsFit(view);
   // When bars themselves crowd, draw every 2nd, 4th, ... bar.
-  let barStride = 1;
-  while (barTicks * barStride * view.pxPerTick < MIN_LINE_GAP * 2) barStride *= 2;
-  const lines = gridLines(scene.project.timeSignatures, Math.max(0, from), to, beatsFit ? sub : null);
+  const stride = barStride(view, MIN_LINE_GAP * 2);
+  const lines = gridLines(scene.project.timeSignatures, Math.max(0, from), to, beats ? sub : null);
   const paths = { bar: new Path2D(), beat: new Path2D(), sub: new Path2D() };
   for (const line of lines) {
-    if (line.kind !== 'bar' && !beatsFit) continue;
-    if (line.kind === 'bar' && (line.bar - 1) % barStride !== 0) continue;
+    if (line.kind !== 'bar' && !beats) continue;
+    if (line.kind === 'bar' && (line.bar - 1) % stride !== 0) continue;
     const x = Math.round(tickToX(view, line.tick)) + 0.5;
     paths[line.kind].moveTo(x, 0);
     paths[line.kind].lineTo(x, height);

@@ -1,7 +1,8 @@
 import { gridLines } from '../../../../../shared/project/time.ts';
 import { PPQ, type Ticks } from '../../../../../shared/project/types.ts';
 import { tickToX, visibleTicks, type RollViewport } from '../viewport.ts';
-import type { RollScene, TickRange } from './scene.ts';
+import { barStride, beatsFit, fillTickRange } from './time_axis.ts';
+import type { RollScene } from './scene.ts';
 import { ROLL_THEME } from './theme.ts';
 
 /** Height of the strip at the ruler's top that shows the loop and seed ranges. */
@@ -19,10 +20,9 @@ export function drawRuler(ctx: CanvasRenderingContext2D, scene: RollScene, heigh
   ctx.fillStyle = ROLL_THEME.rulerBackground;
   ctx.fillRect(0, 0, view.width, height);
   const { from, to } = visibleTicks(view);
-  const beatsFit = PPQ * view.pxPerTick >= 7;
+  const beats = beatsFit(view);
   const showBeatLabels = PPQ * view.pxPerTick >= 48;
-  let barStride = 1;
-  while (PPQ * 4 * barStride * view.pxPerTick < LABEL_GAP) barStride *= 2;
+  const stride = barStride(view, LABEL_GAP);
 
   ctx.font = '11px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
@@ -31,14 +31,14 @@ export function drawRuler(ctx: CanvasRenderingContext2D, scene: RollScene, heigh
   for (const line of gridLines(project.timeSignatures, Math.max(0, from), to, null)) {
     const x = Math.round(tickToX(view, line.tick)) + 0.5;
     if (line.kind === 'bar') {
-      const labelled = (line.bar - 1) % barStride === 0;
+      const labelled = (line.bar - 1) % stride === 0;
       barMarks.moveTo(x, labelled ? RANGE_STRIP + 2 : height - 8);
       barMarks.lineTo(x, height);
       if (labelled) {
         ctx.fillStyle = ROLL_THEME.rulerText;
         ctx.fillText(String(line.bar), x + 4, RANGE_STRIP + 9);
       }
-    } else if (beatsFit) {
+    } else if (beats) {
       ticks.moveTo(x, height - 5);
       ticks.lineTo(x, height);
       if (showBeatLabels) {
@@ -60,24 +60,10 @@ export function drawRuler(ctx: CanvasRenderingContext2D, scene: RollScene, heigh
     if (x >= -20 && x <= view.width) ctx.fillText(`${ts.numerator}/${ts.denominator}`, x + 4, height - 8);
   }
 
-  strip(ctx, view, scene.seedRange, ROLL_THEME.seedEdge);
-  strip(ctx, view, scene.loop, ROLL_THEME.loop);
+  fillTickRange(ctx, view, scene.seedRange, ROLL_THEME.seedEdge, RANGE_STRIP - 1);
+  fillTickRange(ctx, view, scene.loop, ROLL_THEME.loop, RANGE_STRIP - 1);
   ctx.fillStyle = ROLL_THEME.barLine;
   ctx.fillRect(0, height - 1, view.width, 1);
-}
-
-function strip(
-  ctx: CanvasRenderingContext2D,
-  view: RollViewport,
-  range: TickRange | undefined,
-  colour: string,
-): void {
-  if (!range || range.endTick <= range.startTick) return;
-  const x0 = Math.max(0, tickToX(view, range.startTick));
-  const x1 = Math.min(view.width, tickToX(view, range.endTick));
-  if (x1 <= x0) return;
-  ctx.fillStyle = colour;
-  ctx.fillRect(x0, 0, x1 - x0, RANGE_STRIP - 1);
 }
 
 /** The playhead's marker on the ruler: a small downward triangle and a line. */
