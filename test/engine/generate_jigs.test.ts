@@ -85,7 +85,9 @@ describe.skipIf(!HAS_SHARED_DATA)('generation from a model trained on Nottingham
     );
     for (const [i, v] of result.variations.entries()) {
       const bars = v.tokens.filter((t) => BARS.has(t)).length;
-      if (v.stop === 'length') expect(bars).toBe(16);
+      // 16 real bars: a pickup (anacrusis) before the first full bar has its own bar line but is
+      // not one of them (the grammar counts bars as musicians do).
+      if (v.stop === 'length') expect([16, 17]).toContain(bars);
       else expect(v.stop).toBe('end');
       const decoded = decodeVariation(model.codec, v);
       const abc = decoded.full.abc as string;
