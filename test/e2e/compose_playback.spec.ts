@@ -199,8 +199,10 @@ test('play, pause, stop, seek, tempo, loop and an offline render with the sample
   await expect(transport.getByRole('button', { name: 'Loop' })).toHaveAttribute('aria-pressed', 'true');
   await call(page, 'setPlayheadTick', 3 * 4 * 480 + 480);
   await transport.getByRole('button', { name: 'Play' }).click();
-  await expect.poll(() => playheadSeconds(page), { timeout: 5_000 }).toBeGreaterThan(3.6);
-  await expect.poll(() => playheadSeconds(page), { timeout: 5_000 }).toBeLessThan(1);
+  // 3.25 s to the loop's end at 4 s: poll often, or the 0.4 s window above 3.6 s can be missed
+  // (the default poll waits up to 1 s between reads on a loaded machine).
+  await expect.poll(() => playheadSeconds(page), { timeout: 5_000, intervals: [50] }).toBeGreaterThan(3.6);
+  await expect.poll(() => playheadSeconds(page), { timeout: 5_000, intervals: [50] }).toBeLessThan(1);
   await page.screenshot({ path: testInfo.outputPath('looping.png') });
   await transport.getByRole('button', { name: 'Stop' }).click();
   await transport.getByRole('button', { name: 'Loop' }).click();

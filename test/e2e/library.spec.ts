@@ -40,7 +40,7 @@ test('imports jigs.abc through the UI: progress bar, 340 tunes, warnings list; p
   await page.getByLabel('Files or folders to import').fill(JIGS);
   await expect(page.getByLabel('Codec')).toHaveValue('abc');
   await page.getByLabel('Codec').selectOption('abc');
-  await page.getByLabel('Name').fill('Nottingham jigs');
+  await page.getByRole('textbox', { name: /^Name/ }).fill('Nottingham jigs');
 
   const started = Date.now();
   await page.getByRole('button', { name: 'Import', exact: true }).click();

@@ -137,7 +137,7 @@ test('playback goes to the chosen MIDI output just in time; pausing leaves no no
     .toBeGreaterThanOrEqual(2);
   const pause = await page.evaluate(async () => {
     // Typed by hand: the e2e files compile without DOM types.
-    const page = globalThis as unknown as {
+    const win = globalThis as unknown as {
       document: { querySelector(s: string): { click(): void } | null };
     };
     const button = win.document.querySelector(

@@ -9,7 +9,9 @@
  * (meter minus pickup) before `:|` `::` `||` `|]`, each followed by a pickup bar; sections
  * `|: ... :|` (a section starting with a pickup closes short), endings `[1` after a `|` in a
  * section with a bar, `[2` right after its `:|`; ties into the same note across at most one
- * `|`; chords of 2-3 different notes; tuplets and broken rhythms inside a bar; spelling
+ * `|`; chords of 2-3 different notes; tuplets and broken rhythms inside a bar, each of
+ * elements of one written length (abc2midi refuses "Notes not equal durations" and
+ * "Different length notes in tuple" otherwise); spelling
  * without double or redundant accidentals and without ambiguous plain letters; no fields in
  * the body; the end after a bar line with everything closed and at least one note.
  */
@@ -118,9 +120,13 @@ export interface CheckState {
     note: { step: number; pitch: number } | null;
     canBreak: boolean;
     chord: number[] | null;
+    /** The written length this element must have (its broken-rhythm partner's or its tuplet's). */
+    must: Fraction | null;
+    inTuplet: boolean;
   } | null;
-  second: Fraction | null;
-  tuplet: { factor: Fraction; left: number } | null;
+  /** After `>`/`<`: the second element's factor and the written length of the first. */
+  second: { factor: Fraction; base: Fraction } | null;
+  tuplet: { factor: Fraction; left: number; base: Fraction | null } | null;
   tieTo: { step: number; pitch: number } | null;
   role: 'first' | 'pickup' | 'normal';
   pickup: Fraction | null;
@@ -199,30 +205,48 @@ function pitchOf(s: CheckState, n: Note): number | null {
   return pitch;
 }
 
-function settle(s: CheckState): void {
+/** Ends the pending element; false when it lacks the written length it must have. */
+function settle(s: CheckState): boolean {
   const p = s.pending;
-  if (!p) return;
+  if (!p) return true;
+  if (p.must && !p.base.eq(p.must)) return false;
+  if (p.inTuplet && s.tuplet && s.tuplet.base === null) s.tuplet = { ...s.tuplet, base: p.base };
   s.length = s.length.plus(p.base.times(p.factor));
   s.pending = null;
+  return true;
 }
 
 function begin(s: CheckState, note: { step: number; pitch: number } | null, chord: boolean): boolean {
   if (s.over || s.repeat === 'needEnding2' || s.pending?.chord) return false;
-  settle(s);
+  if (!settle(s)) return false;
   let factor = new Fraction(1);
   let canBreak = true;
+  let must: Fraction | null = null;
+  let inTuplet = false;
   if (s.second) {
-    factor = s.second;
+    factor = s.second.factor;
+    must = s.second.base;
     s.second = null;
     canBreak = false;
   } else if (s.tuplet) {
     factor = s.tuplet.factor;
+    must = s.tuplet.base;
+    inTuplet = true;
     canBreak = false;
     s.tuplet.left -= 1;
     if (s.tuplet.left === 0) s.tuplet = null;
   }
   // Lengths are counted in units: an element is one unit until a duration token says otherwise.
-  s.pending = { base: new Fraction(1), factor, dur: false, note, canBreak, chord: chord ? [] : null };
+  s.pending = {
+    base: new Fraction(1),
+    factor,
+    dur: false,
+    note,
+    canBreak,
+    chord: chord ? [] : null,
+    must,
+    inTuplet,
+  };
   s.count += 1;
   s.started = true;
   s.lastToken = null;
@@ -293,13 +317,12 @@ export function step(state: CheckState, token: string): CheckState | null {
     const p = s.pending;
     if (!p || p.chord || !p.note) return null;
     s.tieTo = p.note;
-    settle(s);
-    return s;
+    return settle(s) ? s : null;
   }
   const duration = readDuration(token);
   if (duration) {
     const p = s.pending;
-    if (!p || p.chord || p.dur) return null;
+    if (!p || p.chord || p.dur || (p.must && !duration.eq(p.must))) return null;
     p.base = duration;
     p.dur = true;
     return s;
@@ -310,14 +333,14 @@ export function step(state: CheckState, token: string): CheckState | null {
     if (!p || p.chord || !p.canBreak) return null;
     s.length = s.length.plus(p.base.times(broken[0]));
     s.pending = null;
-    s.second = broken[1];
+    s.second = { factor: broken[1], base: p.base };
     return s;
   }
   const tuplet = readTuplet(token);
   if (tuplet) {
     if (s.tieTo || s.second || s.tuplet || s.pending?.chord || s.repeat === 'needEnding2') return null;
-    settle(s);
-    s.tuplet = { factor: tuplet.factor, left: tuplet.count };
+    if (!settle(s)) return null;
+    s.tuplet = { factor: tuplet.factor, left: tuplet.count, base: null };
     return s;
   }
   if (token === '[1' || token === '[2') {
@@ -346,7 +369,7 @@ function barStep(s: CheckState, bar: string): CheckState | null {
     s.lastToken = bar;
     return s;
   }
-  settle(s);
+  if (!settle(s)) return null;
   if (s.count === 0 || !lineOk(s, bar, s.length)) return null;
   const full = s.full as Fraction;
   const len = s.length;
@@ -440,10 +463,10 @@ function stateKey(s: CheckState): string {
     s.length.key,
     s.count > 0,
     p
-      ? `${p.base.key}:${p.factor.key}:${p.dur}:${p.note !== null}:${p.canBreak}:${p.chord?.join('.') ?? '-'}`
+      ? `${p.base.key}:${p.factor.key}:${p.dur}:${p.note !== null}:${p.canBreak}:${p.chord?.join('.') ?? '-'}:${p.must?.key ?? '-'}:${p.inTuplet}`
       : '',
-    s.second?.key ?? '',
-    s.tuplet ? `${s.tuplet.factor.key}:${s.tuplet.left}` : '',
+    s.second ? `${s.second.factor.key}:${s.second.base.key}` : '',
+    s.tuplet ? `${s.tuplet.factor.key}:${s.tuplet.left}:${s.tuplet.base?.key ?? '-'}` : '',
     s.tieTo ? `${s.tieTo.step}:${s.tieTo.pitch}` : '',
     s.role,
     s.pickup?.key ?? '',

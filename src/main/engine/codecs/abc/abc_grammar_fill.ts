@@ -2,8 +2,10 @@
  * Which lengths the rest of a bar can still take, in integer ticks: the exact part of the ABC
  * grammar's mask. `free[t]` says whether t ticks can be filled from a point between notes
  * (by single notes, broken-rhythm pairs and tuplets of the vocabulary's durations); the
- * `finish*` tables say the same from inside a construct (a note whose length may still come,
- * the second note of a broken rhythm, the rest of a tuplet). Tables are built lazily and kept.
+ * other tables say the same from inside a construct (a note whose length may still come,
+ * the second note of a broken rhythm, the rest of a tuplet). Both notes of a broken rhythm and
+ * all notes of a tuplet have one written length (abc2midi refuses others). Tables are built
+ * lazily and kept.
  */
 import type { Ratio } from './abc_grammar_tokens.ts';
 
@@ -38,23 +40,16 @@ function scaled(ticks: number, factor: Ratio): number {
 export class BarFill {
   readonly free: FillTable;
   private readonly cache = new Map<string | number, FillTable>();
-  /** exactly[k]: sums of exactly k element lengths (unscaled), up to `limit`. */
-  private readonly exactly: Uint8Array[] = [];
-  private readonly limit: number;
 
   constructor(
     readonly size: number,
     readonly parts: FillParts,
   ) {
-    this.limit = size * 4;
     const atoms = new Set<number>(parts.durations);
     for (const b of parts.broken)
-      for (const d1 of parts.durations)
-        for (const d2 of parts.durations) atoms.add(scaled(d1, b.first) + scaled(d2, b.second));
-    for (const t of parts.tuplets) {
-      const sums = this.sums(t.r);
-      for (let s = 0; s < sums.length; s++) if (sums[s]) atoms.add(scaled(s, { n: t.q, d: t.p }));
-    }
+      for (const d of parts.durations) atoms.add(scaled(d, b.first) + scaled(d, b.second));
+    for (const t of parts.tuplets)
+      for (const d of parts.durations) atoms.add(scaled(d * t.r, { n: t.q, d: t.p }));
     const list = [...atoms].filter((a) => a > 0 && a <= size && Number.isInteger(a));
     const free = table(size);
     free[0] = 1;
@@ -63,25 +58,6 @@ export class BarFill {
       for (const a of list) if (t + a <= size) free[t + a] = 1;
     }
     this.free = finish(free);
-  }
-
-  /** Sums of exactly k element lengths (unscaled), as a table up to 4 bars. */
-  sums(k: number): Uint8Array {
-    if (this.exactly.length === 0) {
-      const zero = new Uint8Array(this.limit + 1);
-      zero[0] = 1;
-      this.exactly.push(zero);
-    }
-    while (this.exactly.length <= k) {
-      const previous = this.exactly[this.exactly.length - 1];
-      const next = new Uint8Array(this.limit + 1);
-      for (let s = 0; s <= this.limit; s++) {
-        if (!previous[s]) continue;
-        for (const d of this.parts.durations) if (s + d <= this.limit) next[s + d] = 1;
-      }
-      this.exactly.push(next);
-    }
-    return this.exactly[k];
   }
 
   /** `has[r]` = some x in `amounts` leaves r - x fillable from free. */
@@ -105,8 +81,9 @@ export class BarFill {
   }
 
   /**
-   * An open element (its length `fixed`, or still to come when null) scaled by `scale`, then
-   * `left` more tuplet elements at that scale; `broken`: it may still start a broken rhythm.
+   * An open element (its written length `fixed`, or still to come when null) scaled by `scale`,
+   * then `left` more tuplet elements of that same length and scale; `broken`: it may still start
+   * a broken rhythm (whose second element has its length).
    */
   open(fixed: number | null, scale: Ratio, left: number, broken: boolean): FillTable {
     // A numeric key: scale terms stay below 32 (q <= 9, p <= 8, broken factors <= 15/8), left below 16.
@@ -115,32 +92,19 @@ export class BarFill {
     return this.shifted(key, () => {
       const own = fixed === null ? this.parts.durations : [fixed];
       const out: number[] = [];
-      const rest = this.sums(left);
       for (const d of own) {
-        for (let s = 0; s < rest.length; s++) if (rest[s]) out.push(scaled(d + s, scale));
-        if (broken)
-          for (const b of this.parts.broken)
-            for (const d2 of this.parts.durations) out.push(scaled(d, b.first) + scaled(d2, b.second));
+        out.push(scaled(d * (1 + left), scale));
+        if (broken) for (const b of this.parts.broken) out.push(scaled(d, b.first) + scaled(d, b.second));
       }
       return out;
     });
   }
 
-  /** `left` (>= 1) tuplet elements still to start, at `scale`. */
-  tupletRest(scale: Ratio, left: number): FillTable {
-    const key = `t:${scale.n}/${scale.d}:${left}`;
-    return this.shifted(key, () => {
-      const sums = this.sums(left);
-      const out: number[] = [];
-      for (let s = 0; s < sums.length; s++) if (sums[s]) out.push(scaled(s, scale));
-      return out;
-    });
-  }
-
-  /** The second element of a broken rhythm, scaled by `second`, still to start. */
-  brokenSecond(second: Ratio): FillTable {
-    return this.shifted(`b:${second.n}/${second.d}`, () =>
-      this.parts.durations.map((d) => scaled(d, second)),
+  /** `left` (>= 1) tuplet elements still to start, at `scale`, of written length `length` (null: any one). */
+  tupletRest(scale: Ratio, left: number, length: number | null): FillTable {
+    const key = `t:${scale.n}/${scale.d}:${left}:${length ?? '-'}`;
+    return this.shifted(key, () =>
+      (length === null ? this.parts.durations : [length]).map((d) => scaled(d * left, scale)),
     );
   }
 }

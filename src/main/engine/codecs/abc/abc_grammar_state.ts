@@ -13,7 +13,8 @@
  *   whose ending closes at its next bar line.
  * - Notes: a tie `-` follows a single note and must be followed by the same note (same letter,
  *   octave and sounding pitch), across a plain `|` at most; a broken rhythm joins two elements
- *   of one bar outside tuplets; a tuplet `(p:q:r` takes its r elements inside one bar; a chord
+ *   of one bar outside tuplets, of one written length; a tuplet `(p:q:r` takes its r elements
+ *   inside one bar, all of one written length (abc2midi refuses both otherwise); a chord
  *   `[..]` holds 2 or 3 notes of different letters or octaves, lengths only after `]`.
  * - Spelling: no double sharps or flats; an accidental only where it changes what the plain
  *   letter would sound, and only for a pitch outside the key (so no `_g` for F# in D) or to
@@ -22,7 +23,8 @@
  *   octave of the letter) agree on its pitch.
  * - No M:, L: or K: inside the tune unless allowed (then only at the start of a bar).
  * - The tune ends right after a bar line, with every section and construct closed, and has
- *   at least one note.
+ *   at least one note. `|]` ends it at once, so while the caller holds the end token back (its
+ *   mask entry is 0 on the way in, before the length is reached) `|]` is refused as well.
  */
 import { GrammarError, type GrammarState } from '../grammar.ts';
 import type { MidiNote } from '../../../../shared/music/units.ts';
@@ -55,6 +57,10 @@ interface OpenElement {
   scale: Ratio;
   /** May start a broken rhythm (not in a tuplet, not the second of a pair). */
   brokenOk: boolean;
+  /** The written length it must have (ticks): that of its broken-rhythm partner or tuplet. */
+  required?: number;
+  /** One of a tuplet's elements (its length becomes the tuplet's). */
+  inTuplet?: boolean;
   /** A single note's step and sounding pitch (for ties). */
   note?: { step: number; pitch: number };
   /** For a chord: still open (no `]` yet). */
@@ -96,8 +102,10 @@ export class AbcGrammarState implements GrammarState {
   private letterAccidentals = new Int8Array(7).fill(NO_ACCIDENTAL);
   private open: OpenElement | null = null;
   private chordSteps: number[] = [];
-  private brokenSecond: Ratio | null = null;
-  private tuplet: { scale: Ratio; left: number } | null = null;
+  /** After `>`/`<`: the second element's scale and the written length it must have. */
+  private brokenSecond: { scale: Ratio; length: number } | null = null;
+  /** An open tuplet: elements `left` to start, their scale, their written length once known. */
+  private tuplet: { scale: Ratio; left: number; length: number | null } | null = null;
   private tie: { step: number; pitch: number } | null = null;
   private lastBar: BarKind | null = null;
   private freeBar = false;
@@ -123,6 +131,8 @@ export class AbcGrammarState implements GrammarState {
   private lineCache = new Map<number, boolean>();
   /** What the last `restrict` allowed, until the state changes (so `push` need not ask again). */
   private lastMask: Uint8Array | null = null;
+  /** The mask being restricted holds the end token back: nothing that ends the tune may come. */
+  private endHeld = false;
 
   constructor(private readonly t: GrammarTables) {
     this.setHeader();
@@ -173,6 +183,7 @@ export class AbcGrammarState implements GrammarState {
       return;
     }
     this.clearCaches();
+    this.endHeld = classes.some((c, id) => c.kind === 'end' && mask[id] === 0);
     for (let id = 0; id < classes.length; id++) {
       if (mask[id] === 0) continue;
       if (allowed && allowed[id] === 0) {
@@ -181,6 +192,7 @@ export class AbcGrammarState implements GrammarState {
       }
       if (!this.allowsClass(classes[id])) mask[id] = 0;
     }
+    this.endHeld = false;
     this.lastMask ??= new Uint8Array(classes.length);
     this.lastMask.set(mask);
   }
@@ -292,6 +304,7 @@ export class AbcGrammarState implements GrammarState {
     const open = this.open;
     if (!open || open.chordOpen || open.ticks !== null) return false;
     const ticks = (this.header.unitTicks * value.n) / value.d;
+    if (open.required !== undefined && ticks !== open.required) return false;
     return this.reachable(
       this.header.fill.open(ticks, open.scale, this.tuplet?.left ?? 0, open.brokenOk),
       this.pos,
@@ -300,29 +313,47 @@ export class AbcGrammarState implements GrammarState {
 
   private tieAllowed(): boolean {
     const open = this.open;
-    if (!open || open.chordOpen || open.kind !== 'note' || !open.note) return false;
+    if (!open || open.chordOpen || open.kind !== 'note' || !open.note || !this.lengthMet()) return false;
     return this.tieCompletable(this.pos + this.committedTicks(), open.note);
   }
 
   private brokenAllowed(first: Ratio, second: Ratio): boolean {
     const open = this.open;
     if (!open || open.chordOpen || !open.brokenOk) return false;
-    const pos = this.pos + scaled(open.ticks ?? this.header.unitTicks, first);
-    return this.reachable(this.header.fill.brokenSecond(second), pos);
+    const length = open.ticks ?? this.header.unitTicks;
+    const pos = this.pos + scaled(length, first);
+    return this.reachable(this.header.fill.open(length, second, 0, false), pos);
+  }
+
+  /** The open element may be committed now: it has the written length it must have. */
+  private lengthMet(): boolean {
+    const open = this.open;
+    return !open || open.required === undefined || (open.ticks ?? this.header.unitTicks) === open.required;
+  }
+
+  /** The written length the open element commits with, when a tuplet is open and takes it. */
+  private tupletLength(): number | null {
+    const tuplet = this.tuplet;
+    if (!tuplet) return null;
+    if (tuplet.length !== null || !this.open) return tuplet.length;
+    return this.open.ticks ?? this.header.unitTicks;
   }
 
   private tupletAllowed(c: Extract<GrammarToken, { kind: 'tuplet' }>): boolean {
-    if (this.tie || this.brokenSecond || this.tuplet || !this.elementMayStart()) return false;
+    if (this.tie || this.brokenSecond || this.tuplet || !this.elementMayStart() || !this.lengthMet())
+      return false;
     const pos = this.pos + this.committedTicks();
-    return this.reachable(this.header.fill.tupletRest({ n: c.q, d: c.p }, c.r), pos);
+    return this.reachable(this.header.fill.tupletRest({ n: c.q, d: c.p }, c.r, null), pos);
   }
 
   private barAllowed(bar: BarKind): boolean {
+    if (bar === '|]' && this.endHeld) return false;
     if (this.ended || this.inChord() || this.tuplet || this.brokenSecond || this.repeat === 'needEnding2')
       return false;
     if (!this.inBody && this.elements === 0)
       return bar === '|:' && this.allowsBySimulation({ kind: 'bar', bar });
     if (this.elements === 0 && !this.open) return false;
+    if (!this.lengthMet()) return false;
     const length = this.pos + this.committedTicks();
     if (!this.lineLegal(bar, length)) return false;
     if (this.tie) return this.tieCrossesBar(length, this.tie);
@@ -371,6 +402,7 @@ export class AbcGrammarState implements GrammarState {
     this.brokenSecond = null;
     this.tuplet = null;
     this.tie = null;
+    if (this.open) delete this.open.required;
     if (this.repeat === 'needEnding2' || !this.completable()) this.repeat = 'none';
   }
 
@@ -459,7 +491,7 @@ export class AbcGrammarState implements GrammarState {
     const open = this.open;
     if (!open) return false;
     return this.reachable(
-      this.header.fill.open(null, open.scale, this.tuplet?.left ?? 0, open.brokenOk),
+      this.header.fill.open(open.required ?? null, open.scale, this.tuplet?.left ?? 0, open.brokenOk),
       this.pos,
     );
   }
@@ -514,9 +546,10 @@ export class AbcGrammarState implements GrammarState {
       case 'broken': {
         const open = this.open;
         if (!open || open.chordOpen || !open.brokenOk) return !strict;
-        this.pos += scaled(open.ticks ?? this.header.unitTicks, c.first);
+        const length = open.ticks ?? this.header.unitTicks;
+        this.pos += scaled(length, c.first);
         this.open = null;
-        this.brokenSecond = c.second;
+        this.brokenSecond = { scale: c.second, length };
         return true;
       }
       case 'tuplet':
@@ -529,7 +562,7 @@ export class AbcGrammarState implements GrammarState {
         this.commit();
         this.brokenSecond = null;
         this.tie = null;
-        this.tuplet = { scale: { n: c.q, d: c.p }, left: c.r };
+        this.tuplet = { scale: { n: c.q, d: c.p }, left: c.r, length: null };
         return true;
       case 'bar':
         return this.applyBar(c.bar, strict);
@@ -592,7 +625,9 @@ export class AbcGrammarState implements GrammarState {
   private commit(): void {
     const open = this.open;
     if (!open) return;
-    this.pos += scaled(open.ticks ?? this.header.unitTicks, open.scale);
+    const length = open.ticks ?? this.header.unitTicks;
+    if (open.inTuplet && this.tuplet && this.tuplet.length === null) this.tuplet.length = length;
+    this.pos += scaled(length, open.scale);
     this.open = null;
   }
 
@@ -602,17 +637,30 @@ export class AbcGrammarState implements GrammarState {
     this.lastBar = null;
     let scale = ONE;
     let brokenOk = true;
+    let required: number | null = null;
+    let inTuplet = false;
     if (this.brokenSecond) {
-      scale = this.brokenSecond;
+      scale = this.brokenSecond.scale;
+      required = this.brokenSecond.length;
       this.brokenSecond = null;
       brokenOk = false;
     } else if (this.tuplet) {
       scale = this.tuplet.scale;
+      required = this.tuplet.length;
+      inTuplet = true;
       brokenOk = false;
       this.tuplet.left--;
       if (this.tuplet.left <= 0) this.tuplet = null;
     }
-    this.open = { kind, ticks: null, scale, brokenOk, ...(kind === 'chord' ? { chordOpen: true } : {}) };
+    this.open = {
+      kind,
+      ticks: null,
+      scale,
+      brokenOk,
+      ...(required !== null ? { required } : {}),
+      ...(inTuplet ? { inTuplet } : {}),
+      ...(kind === 'chord' ? { chordOpen: true } : {}),
+    };
     if (kind === 'chord') this.chordSteps = [];
     this.elements++;
   }
@@ -783,23 +831,33 @@ export class AbcGrammarState implements GrammarState {
           : this.chordSteps.length === 1 && !this.chordPossibleAfterFirst()
       )
         return false;
-      return this.reachable(fill.open(null, open.scale, left, open.brokenOk), this.pos);
+      return this.reachable(fill.open(open.required ?? null, open.scale, left, open.brokenOk), this.pos);
     }
-    if (open) return this.reachable(fill.open(open.ticks, open.scale, left, open.brokenOk), this.pos);
-    if (this.brokenSecond) return this.reachable(fill.brokenSecond(this.brokenSecond), this.pos);
+    if (open)
+      return this.reachable(
+        fill.open(open.ticks ?? open.required ?? null, open.scale, left, open.brokenOk),
+        this.pos,
+      );
+    const second = this.brokenSecond;
+    if (second) return this.reachable(fill.open(second.length, second.scale, 0, false), this.pos);
     if (this.tie) return this.tieCompletable(this.pos, this.tie);
-    if (this.tuplet) return this.reachable(fill.tupletRest(this.tuplet.scale, this.tuplet.left), this.pos);
+    const tuplet = this.tuplet;
+    if (tuplet) return this.reachable(fill.tupletRest(tuplet.scale, tuplet.left, tuplet.length), this.pos);
     return this.reachable(fill.free, this.pos);
   }
 
   /** After a new element starts here (a note or rest of any length), the tune can be completed. */
   private startCompletable(): boolean {
-    if (!this.elementMayStart()) return false;
+    if (!this.elementMayStart() || !this.lengthMet()) return false;
     const pos = this.pos + this.committedTicks();
     const fill = this.header.fill;
-    if (this.brokenSecond) return this.reachable(fill.open(null, this.brokenSecond, 0, false), pos);
+    const second = this.brokenSecond;
+    if (second) return this.reachable(fill.open(second.length, second.scale, 0, false), pos);
     if (this.tuplet)
-      return this.reachable(fill.open(null, this.tuplet.scale, this.tuplet.left - 1, false), pos);
+      return this.reachable(
+        fill.open(this.tupletLength(), this.tuplet.scale, this.tuplet.left - 1, false),
+        pos,
+      );
     return this.reachable(fill.open(null, ONE, 0, true), pos);
   }
 
@@ -855,7 +913,7 @@ export class AbcGrammarState implements GrammarState {
     const fill = this.header.fill;
     const tuplet = this.tuplet;
     const table = tuplet
-      ? fill.open(null, tuplet.scale, tuplet.left - 1, false)
+      ? fill.open(this.tupletLength(), tuplet.scale, tuplet.left - 1, false)
       : fill.open(null, ONE, 0, true);
     if (this.tieSpelling(this, note) && this.reachable(table, pos)) return true;
     if (tuplet || this.closesOnly()) return false;
