@@ -344,7 +344,7 @@ export function step(state: CheckState, token: string): CheckState | null {
     return s;
   }
   if (token === '[1' || token === '[2') {
-    if (s.count > 0 || s.pending || s.tieTo) return null;
+    if (s.count > 0 || s.pending || s.tieTo || s.tuplet) return null;
     if (token === '[1') {
       if (s.lastToken !== '|' || s.repeat !== 'open' || s.sectionBars < 1) return null;
       s.repeat = 'ending1';

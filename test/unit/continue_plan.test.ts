@@ -61,6 +61,18 @@ describe('the seed of "Continue from here"', () => {
     expect(plan.sequence?.notes).toHaveLength(15);
   });
 
+  it('ignores a selection of one note (the one just drawn): the playhead decides', () => {
+    const p = project();
+    const melody = p.tracks[0];
+    const plan = planContinuation(p, {
+      playheadTick: 12 * BAR,
+      activeTrackId: melody.id,
+      selection: new Set([melody.notes[0].id]),
+      seedBars: 8,
+    });
+    expect(plan.from).toBe('playhead');
+  });
+
   it('is the selection when there is one, takes going after it', () => {
     const p = project();
     const melody = p.tracks[0];

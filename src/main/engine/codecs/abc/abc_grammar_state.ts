@@ -279,7 +279,8 @@ export class AbcGrammarState implements GrammarState {
   }
 
   private endingAllowed(number: 1 | 2): boolean {
-    const atBarStart = this.pos === 0 && this.elements === 0 && !this.open && this.tie === null;
+    // A pending tuplet belongs to the bar's first element: no ending between them.
+    const atBarStart = this.pos === 0 && this.elements === 0 && !this.open && !this.tie && !this.tuplet;
     const before = this.repeat;
     if (number === 1) {
       if (!(this.lastBar === '|' && before === 'open' && this.sectionBars >= 1 && atBarStart)) return false;
@@ -666,7 +667,8 @@ export class AbcGrammarState implements GrammarState {
   }
 
   private applyEnding(number: 1 | 2, strict: boolean): boolean {
-    const atBarStart = this.pos === 0 && this.elements === 0 && !this.open && this.tie === null;
+    // A pending tuplet belongs to the bar's first element: no ending between them.
+    const atBarStart = this.pos === 0 && this.elements === 0 && !this.open && !this.tie && !this.tuplet;
     if (number === 1) {
       if (strict && !(this.lastBar === '|' && this.repeat === 'open' && this.sectionBars >= 1 && atBarStart))
         return false;

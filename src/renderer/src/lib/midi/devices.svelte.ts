@@ -97,7 +97,7 @@ export class MidiDevices {
       const refused = name === 'SecurityError' || name === 'NotAllowedError';
       this.state = refused ? 'refused' : 'failed';
       this.message = refused
-        ? 'MIDI access was refused. Allow MIDI for this page in the browser (the icon in the address bar, or site settings), then press Connect MIDI.'
+        ? 'MIDI is not allowed for this page yet. Allow MIDI in the browser (the icon in the address bar, or site settings), then press Connect MIDI. Musical typing and the on-screen keyboard play without it.'
         : `MIDI could not start: ${error instanceof Error ? error.message : String(error)}. Check the device and press Connect MIDI.`;
       return;
     }

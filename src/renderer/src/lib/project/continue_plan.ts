@@ -52,13 +52,16 @@ export interface SeedOutline {
   noteIds?: ReadonlySet<NoteId>;
 }
 
+/** Fewest selected notes that make the selection the seed: one note (the one just drawn, say) is no phrase. */
+export const MIN_SELECTION_SEED = 2;
+
 /** Where the seed is: the selected notes of the active track, else the notes before the playhead. */
 export function outlineSeed(project: Project, context: ContinueContext): SeedOutline {
   const active = project.tracks.find((t) => t.id === context.activeTrackId);
   const selected = context.selection.size
     ? (active?.notes.filter((n) => context.selection.has(n.id)) ?? [])
     : [];
-  if (active && selected.length > 0) {
+  if (active && selected.length >= MIN_SELECTION_SEED) {
     let startTick = Infinity;
     let endTick = 0;
     for (const note of selected) {
