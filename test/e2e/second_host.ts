@@ -14,15 +14,19 @@ export interface TestHost {
   process: ChildProcess;
 }
 
-/** Starts a host on `dataDir`; resolves with its URL once it prints it. */
-export async function startTestHost(dataDir: string): Promise<TestHost> {
+/** Starts a host on `dataDir` (with `env` added to this process's); resolves with its URL once it prints it. */
+export async function startTestHost(dataDir: string, env: Record<string, string> = {}): Promise<TestHost> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(root, 'src/web/cli.ts'), '--port', '0', '--data-dir', dataDir],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CONTINUO_OUT_DIR: path.resolve(root, process.env['CONTINUO_OUT_DIR'] ?? 'out') },
+      env: {
+        ...process.env,
+        CONTINUO_OUT_DIR: path.resolve(root, process.env['CONTINUO_OUT_DIR'] ?? 'out'),
+        ...env,
+      },
     },
   );
   let stderr = '';

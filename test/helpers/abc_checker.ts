@@ -11,7 +11,8 @@
  * section with a bar, `[2` right after its `:|`; ties into the same note across at most one
  * `|`; chords of 2-3 different notes; tuplets and broken rhythms inside a bar, each of
  * elements of one written length (abc2midi refuses "Notes not equal durations" and
- * "Different length notes in tuple" otherwise); spelling
+ * "Different length notes in tuple" otherwise; a chord in a tuplet is one unit long, as
+ * abc2midi compares its inner notes); spelling
  * without double or redundant accidentals and without ambiguous plain letters; no fields in
  * the body; the end after a bar line with everything closed and at least one note.
  */
@@ -231,6 +232,9 @@ function begin(s: CheckState, note: { step: number; pitch: number } | null, chor
   } else if (s.tuplet) {
     factor = s.tuplet.factor;
     must = s.tuplet.base;
+    // abc2midi measures a chord in a tuplet by its inner notes: one unit (lengths follow `]`).
+    if (chord && must && !must.eq(new Fraction(1))) return false;
+    if (chord) must = new Fraction(1);
     inTuplet = true;
     canBreak = false;
     s.tuplet.left -= 1;

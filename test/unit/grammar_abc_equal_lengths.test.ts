@@ -7,10 +7,13 @@
  * independent checker's (test/helpers/abc_checker.ts) over that vocabulary. A third gap found in
  * the shipped model's output: `|]` before the length ended the tune, and the tokens sampled after
  * it (with an empty mask) were unguarded; `|]` is now refused while the end token is held back.
+ * Found by abc2midi over random tunes of this vocabulary: a chord in a tuplet is measured by its
+ * inner notes, and a written line starting `G ::` reads as a field.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeAbcBody } from '../../src/main/engine/codecs/abc/abc_body.ts';
 import { createCodec } from '../../src/main/engine/codecs/registry.ts';
 import { Vocabulary } from '../../src/main/engine/codecs/vocabulary.ts';
 import { Rng } from '../../src/main/engine/random/rng.ts';
@@ -88,6 +91,33 @@ describe('ABC grammar: broken rhythms and tuplets of one written length', () => 
     const third = allowedAfter([...HEAD, '(3', '^A', '3', 'C', '3', 'z']);
     expect([...third]).toEqual(['3']);
     expect(checkTune([...HEAD, '(3', '^A', '3', 'C', '=F', 'z', '2', '|', '</s>']).ok).toBe(false);
+  });
+
+  it('a chord in a tuplet is one unit long, as abc2midi measures it by its inner notes', () => {
+    // `(3A2B2[ce]2` draws "Different length notes in tuple": the chord's notes are one unit.
+    expect(allowedAfter([...HEAD, '(3', 'A', '2']).has('[')).toBe(false);
+    expect(allowedAfter([...HEAD, '(3', 'A']).has('[')).toBe(true);
+    const inChord = allowedAfter([...HEAD, '(3', '[', 'A', 'c', ']']);
+    expect(inChord.has('2')).toBe(false);
+    expect(inChord.has('B')).toBe(true);
+    expect(allowedAfter([...HEAD, '(3', '[', 'A', 'c', ']', 'B']).has('2')).toBe(false);
+  });
+
+  it('never starts a written line with a letter and a colon (abc2midi reads `G :: ...` as a field)', () => {
+    const body = [
+      '|:',
+      ...Array.from({ length: 40 }, () => ['A', '/2', 'B', '/2']).flat(),
+      'G',
+      '::',
+      'A',
+      '|',
+    ];
+    const text = writeAbcBody(body);
+    expect(
+      text.split('\n').some((line) => /^[A-Za-z]\s*:/.test(line)),
+      text,
+    ).toBe(false);
+    expect(text.replace(/\s/g, '')).toBe(body.join(''));
   });
 
   it('refuses `|]` while the end token is held back (it would end the tune before its length)', () => {

@@ -107,6 +107,9 @@ const BARS_PER_LINE = 4;
 /** Longest line before a break is forced between tokens. */
 const MAX_LINE = 100;
 
+/** The start of a line abc2midi takes for a field (`G :`, `z ::`). */
+const FIELD_LIKE = /^[A-Za-z]\s*:/;
+
 /** Tokens a forced line break may come before (never a length, tie or broken rhythm: they bind to the note before). */
 const BREAK_BEFORE = new Set<AbcTokenKind>(['note', 'rest', 'chordOpen', 'tuplet', 'field']);
 
@@ -143,5 +146,12 @@ export function writeAbcBody(tokens: readonly string[]): string {
     last = kind;
   }
   if (line.trim()) lines.push(line.trim());
-  return lines.join('\n');
+  // A line starting with a letter and a colon ("G :: ...") reads as a field line to abc2midi:
+  // such a line stays on the line before.
+  const kept: string[] = [];
+  for (const written of lines) {
+    if (kept.length > 0 && FIELD_LIKE.test(written)) kept[kept.length - 1] += ` ${written}`;
+    else kept.push(written);
+  }
+  return kept.join('\n');
 }

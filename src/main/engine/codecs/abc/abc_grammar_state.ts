@@ -14,7 +14,8 @@
  * - Notes: a tie `-` follows a single note and must be followed by the same note (same letter,
  *   octave and sounding pitch), across a plain `|` at most; a broken rhythm joins two elements
  *   of one bar outside tuplets, of one written length; a tuplet `(p:q:r` takes its r elements
- *   inside one bar, all of one written length (abc2midi refuses both otherwise); a chord
+ *   inside one bar, all of one written length (abc2midi refuses both otherwise; in a tuplet
+ *   it measures a chord by its inner notes, so a chord there is one unit long); a chord
  *   `[..]` holds 2 or 3 notes of different letters or octaves, lengths only after `]`.
  * - Spelling: no double sharps or flats; an accidental only where it changes what the plain
  *   letter would sound, and only for a pitch outside the key (so no `_g` for F# in D) or to
@@ -218,7 +219,13 @@ export class AbcGrammarState implements GrammarState {
       case 'rest':
         return !this.inChord() && this.tie === null && this.canStartHere();
       case 'chordOpen':
-        return !this.inChord() && this.tie === null && this.chordPossible() && this.canStartHere();
+        return (
+          !this.inChord() &&
+          this.tie === null &&
+          this.chordPossible() &&
+          this.canStartHere() &&
+          this.chordFitsTuplet()
+        );
       case 'chordClose':
         return this.inChord() && this.chordSteps.length >= 2 && this.chordCloseCompletable();
       case 'duration':
@@ -330,6 +337,20 @@ export class AbcGrammarState implements GrammarState {
   private lengthMet(): boolean {
     const open = this.open;
     return !open || open.required === undefined || (open.ticks ?? this.header.unitTicks) === open.required;
+  }
+
+  /**
+   * In a tuplet abc2midi compares a chord by its inner notes, which are one unit long (lengths
+   * come after `]`): a chord there is one unit long, and so are the tuplet's other elements.
+   */
+  private chordFitsTuplet(): boolean {
+    const tuplet = this.tuplet;
+    if (!tuplet) return true;
+    const unit = this.header.unitTicks;
+    const length = this.tupletLength();
+    if (length !== null) return length === unit;
+    const pos = this.pos + this.committedTicks();
+    return this.reachable(this.header.fill.open(unit, tuplet.scale, tuplet.left - 1, false), pos);
   }
 
   /** The written length the open element commits with, when a tuplet is open and takes it. */
@@ -647,7 +668,7 @@ export class AbcGrammarState implements GrammarState {
       brokenOk = false;
     } else if (this.tuplet) {
       scale = this.tuplet.scale;
-      required = this.tuplet.length;
+      required = this.tuplet.length ?? (kind === 'chord' ? this.header.unitTicks : null);
       inTuplet = true;
       brokenOk = false;
       this.tuplet.left--;
