@@ -83,7 +83,7 @@ describe('ModelsService one-file models', () => {
   });
 
   it('duplicates with a "copy" name', async () => {
-    const copy = await service.duplicate('m1');
+    const copy = await service.duplicate(ModelIdSchema.parse('m1'));
     expect(copy.name).toBe('Reels & Jigs copy');
     expect(await service.list()).toHaveLength(2);
   });
@@ -107,6 +107,6 @@ describe('ModelsService one-file models', () => {
 
   it('answers not_found for an unknown model', async () => {
     expect(await codeOf(service.export({ id: ModelIdSchema.parse('zzz') }))).toMatch(/^not_found/);
-    expect(await codeOf(service.duplicate('zzz'))).toMatch(/^not_found/);
+    expect(await codeOf(service.duplicate(ModelIdSchema.parse('zzz')))).toMatch(/^not_found/);
   });
 });

@@ -79,16 +79,16 @@ describe('model names and undo', () => {
   });
 
   it('a deleted model can be restored until another one is deleted', async () => {
-    const copy = await service.duplicate('m1');
-    expect(await service.remove('m1')).toBe(true);
+    const copy = await service.duplicate(ModelIdSchema.parse('m1'));
+    expect(await service.remove(ModelIdSchema.parse('m1'))).toBe(true);
     expect((await service.list()).map((m) => m.id)).toEqual([copy.id]);
-    expect((await service.restore('m1')).name).toBe('Reels & Jigs');
+    expect((await service.restore(ModelIdSchema.parse('m1'))).name).toBe('Reels & Jigs');
     expect((await service.list()).map((m) => m.id).sort()).toEqual([copy.id, 'm1'].sort());
 
-    await service.remove('m1');
+    await service.remove(ModelIdSchema.parse('m1'));
     await service.remove(copy.id);
     // Only the last one deleted waits in the trash.
-    await expect(service.restore('m1')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(service.restore(ModelIdSchema.parse('m1'))).rejects.toMatchObject({ code: 'not_found' });
     expect(existsSync(path.join(root, 'models', 'm1'))).toBe(false);
     expect((await service.restore(copy.id)).id).toBe(copy.id);
   });

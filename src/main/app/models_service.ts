@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   IdSchema,
   IpcError,
+  type ModelId,
   type ModelRecord,
   type ModelSummary,
   type ParsedPayloadOf,
@@ -59,19 +60,19 @@ export class ModelsService {
   }
 
   /** One model with its epoch history. */
-  async get(id: string): Promise<ModelRecord> {
+  async get(id: ModelId): Promise<ModelRecord> {
     const model = await this.store.get(id);
     if (!model) throw new IpcError({ code: 'not_found', message: `No model with id ${id}` });
     return this.record(model, await this.datasetNames(), this.training.trainingModelIds());
   }
 
   /** The folder of an existing model (`not_found` otherwise). */
-  async folder(id: string): Promise<{ dir: string; model: ModelRecord }> {
+  async folder(id: ModelId): Promise<{ dir: string; model: ModelRecord }> {
     const model = await this.get(id);
     return { dir: this.store.folder(id), model };
   }
 
-  async rename(id: string, name: string): Promise<ModelSummary> {
+  async rename(id: ModelId, name: string): Promise<ModelSummary> {
     this.assertWritable(id, 'renamed');
     this.training.assertIdle(id);
     const model = await this.store.rename(id, name);
@@ -80,7 +81,7 @@ export class ModelsService {
   }
 
   /** Copies a model under a new id; the copy is named `name`, or "<name> copy". */
-  async duplicate(id: string, name?: string): Promise<ModelSummary> {
+  async duplicate(id: ModelId, name?: string): Promise<ModelSummary> {
     this.training.assertIdle(id);
     const source = await this.get(id);
     const copy = await this.store.duplicate(id, randomUUID(), name ?? `${source.name} copy`.slice(0, 200));
@@ -140,7 +141,7 @@ export class ModelsService {
    * Deletes a model, keeping the last one deleted in the data folder's trash/ until the next
    * delete, so `restore` can undo it.
    */
-  async remove(id: string): Promise<boolean> {
+  async remove(id: ModelId): Promise<boolean> {
     this.assertWritable(id, 'deleted');
     this.training.assertIdle(id);
     if (!(await this.store.get(id))) return false;
@@ -152,7 +153,7 @@ export class ModelsService {
   }
 
   /** Puts the model deleted last back (`not_found` when it is no longer in the trash). */
-  async restore(id: string): Promise<ModelSummary> {
+  async restore(id: ModelId): Promise<ModelSummary> {
     const trashed = path.join(this.trashDir, id);
     if (!IdSchema.safeParse(id).success || !(await stat(trashed).catch(() => undefined))) {
       throw new IpcError({
