@@ -8,40 +8,11 @@ import {
   unpackModelArchive,
 } from '../../src/main/app/storage/model_archive.ts';
 import { ModelStore } from '../../src/main/app/storage/model_store.ts';
-import { saveModelFolder } from '../../src/main/engine/model/serialize.ts';
-import {
-  weightNamesFor,
-  weightShapesFor,
-  type TokenModelConfig,
-} from '../../src/main/engine/model/token_model.ts';
+import { writeTinyModel } from '../helpers/tiny_model.ts';
 
 let dir: string;
-const config: TokenModelConfig = { vocabSize: 4, layers: [8], dropout: 0 };
-
 async function writeModel(id: string, name: string): Promise<void> {
-  const shapes = weightShapesFor(config);
-  const weights = Object.fromEntries(
-    weightNamesFor(config).map((w) => [
-      w,
-      { shape: shapes[w], data: new Float32Array(shapes[w].reduce((a, b) => a * b, 1)).fill(0.5) },
-    ]),
-  );
-  await saveModelFolder(path.join(dir, id), config, weights, {
-    name,
-    codec: { name: 'abc', version: 1, cacheKey: 'abc@1', options: {} },
-    vocabSize: 4,
-    vocabulary: ['<s>', '</s>', 'A', 'B'],
-    config,
-    preset: 'sketch',
-    parameterCount: 500,
-    dataset: null,
-    history: [],
-    bestValLoss: null,
-    backend: 'wasm',
-    appVersion: '0.1.0',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-  });
+  await writeTinyModel(path.join(dir, id), name, 0.5);
 }
 
 beforeEach(() => {

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DatasetService } from '../../src/main/app/datasets_service.ts';
 import { ModelsService } from '../../src/main/app/models_service.ts';
 import { shippedModelsDir } from '../../src/main/app/shipped_models.ts';
 import { ModelStore } from '../../src/main/app/storage/model_store.ts';
@@ -17,12 +16,9 @@ import { TrainingService } from '../../src/main/app/training_service.ts';
 import type { EngineClient } from '../../src/main/engine/host/client.ts';
 import { readModelFolder, saveModelFolder } from '../../src/main/engine/model/serialize.ts';
 import { readCheckpoint } from '../../src/main/engine/train/checkpoint.ts';
-import {
-  weightNamesFor,
-  weightShapesFor,
-  type TokenModelConfig,
-} from '../../src/main/engine/model/token_model.ts';
+import { weightNamesFor, weightShapesFor } from '../../src/main/engine/model/token_model.ts';
 import { NoveltyIndex } from '../../src/main/engine/quality/novelty_index.ts';
+import { idleTraining, noDatasets, TINY_CONFIG, tinyMeta } from '../helpers/tiny_model.ts';
 import { IpcError, ModelIdSchema, ModelSummarySchema } from '../../src/shared/ipc/index.ts';
 
 /** The id the Library gives the shipped folder `folk`. */
@@ -31,31 +27,10 @@ let root: string;
 let shipped: string;
 let store: ModelStore;
 let service: ModelsService;
-const config: TokenModelConfig = { vocabSize: 4, layers: [8], dropout: 0 };
-const noDatasets = { list: async () => [] } as unknown as DatasetService;
-const idle = {
-  trainingModelIds: () => new Set<string>(),
-  assertIdle: () => undefined,
-} as unknown as TrainingService;
+const config = TINY_CONFIG;
+const idle = idleTraining;
 
-function meta(name: string): Record<string, unknown> {
-  return {
-    name,
-    codec: { name: 'abc', version: 1, cacheKey: 'abc@1', options: {} },
-    vocabSize: 4,
-    vocabulary: ['<s>', '</s>', 'A', 'B'],
-    config,
-    preset: 'sketch',
-    parameterCount: 500,
-    dataset: null,
-    history: [],
-    bestValLoss: null,
-    backend: 'wasm',
-    appVersion: '0.1.0',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-  };
-}
+const meta = tinyMeta;
 
 const index = NoveltyIndex.build([
   {
