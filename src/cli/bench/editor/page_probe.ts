@@ -3,6 +3,7 @@
  * function is self-contained). The Node program has no DOM types: the few page globals used are
  * declared here, in this module only.
  */
+import type { FrameSummary } from '../../../renderer/src/lib/roll/frame_stats.ts';
 
 declare const window: unknown;
 declare function requestAnimationFrame(callback: () => void): number;
@@ -12,17 +13,8 @@ declare class PerformanceObserver {
   observe(options: { type: string; buffered?: boolean }): void;
 }
 
-/** Per-frame work figures the editor records (ms). */
-export interface FrameSummary {
-  frames: number;
-  p50: number;
-  p95: number;
-  max: number;
-  meanDraw: number;
-  fullDraws: number;
-  lastFullDrawAt: number;
-  lastNotesDrawn: number;
-}
+/** Per-frame work figures the editor records (ms): the editor's own type. */
+export type { FrameSummary };
 
 interface RollViewLike {
   scrollTick: number;
