@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/engine/model/backend.ts';
@@ -79,6 +79,40 @@ describe('training checkpoints (wasm)', () => {
         await readFile(path.join(straight, 'weights.bin')),
       ),
     ).toBe(true);
+  });
+
+  it('resumes exactly from a checkpoint whose optimiser slots are in another order (older versions: dense first)', async () => {
+    const out = path.join(dir, 'reordered-slots');
+    const first = startTraining(options(abc, out), { onEpoch: () => first.stop() });
+    expect(await first.done).toMatchObject({ status: 'stopped', epochs: 1, step: 10 });
+    const ckpt = path.join(out, 'checkpoint');
+    const state = JSON.parse(await readFile(path.join(ckpt, 'state.json'), 'utf8')) as {
+      optimizer: { slots: string[] };
+    };
+    const bin = await readFile(path.join(ckpt, 'optimizer.bin'));
+    const floats = new Float32Array(bin.buffer, bin.byteOffset, bin.length / 4);
+    const loaded = (await readCheckpoint(out))!.optimizer!;
+    const sizes = loaded.slots.map((s) => s.m.length);
+    expect(state.optimizer.slots).toEqual(loaded.slots.map((s) => s.weight));
+    // Rewrite it with the slots reversed: first moments, then second moments, slot by slot.
+    const order = sizes.map((_, i) => sizes.length - 1 - i);
+    const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const reordered = new Float32Array(floats.length);
+    let at = 0;
+    for (const half of [0, total])
+      for (const i of order) {
+        reordered.set(floats.subarray(half + starts[i], half + starts[i] + sizes[i]), at);
+        at += sizes[i];
+      }
+    state.optimizer.slots = order.map((i) => state.optimizer.slots[i]);
+    await writeFile(path.join(ckpt, 'state.json'), JSON.stringify(state));
+    await writeFile(path.join(ckpt, 'optimizer.bin'), new Uint8Array(reordered.buffer));
+    expect((await readCheckpoint(out))!.optimizer!.slots.map((s) => s.weight)).toEqual(
+      loaded.slots.map((s) => s.weight),
+    );
+    expect(await resumeTraining(out).done).toMatchObject({ status: 'completed', epochs: 2, step: 20 });
+    expect((await checkpointWeights(out)).equals(await checkpointWeights(straight))).toBe(true);
   });
 
   it('a stop in the middle of an epoch writes a checkpoint there, and resuming trains nothing twice', async () => {

@@ -68,6 +68,8 @@ export const benchmark: Benchmark = {
       const figures: BenchFigures = {
         'training minutes': minutes,
         epochs: trained.history.length,
+        steps: trained.step,
+        backend: trained.backend,
         'best val NLL/token': round(
           trained.history.reduce((best, e) => Math.min(best, e.valLoss ?? Infinity), Infinity),
         ),

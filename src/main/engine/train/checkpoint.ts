@@ -200,16 +200,21 @@ export async function readCheckpoint(modelDir: string): Promise<Checkpoint | nul
       throw new Error(`${optimizerFile}: ${bin.length} floats, expected ${2 * total}`);
     let m = 0;
     let v = total;
+    const slots = slotNames.map((weight, i) => {
+      const slot = { weight, m: bin.slice(m, m + sizes[i]), v: bin.slice(v, v + sizes[i]) };
+      m += sizes[i];
+      v += sizes[i];
+      return slot;
+    });
+    // Adam pairs its moments with the gradients by position, and those come in weight-name
+    // order; checkpoints of older versions listed the slots in another order (dense first).
+    const position = new Map(names.map((name, i) => [name, i]));
+    slots.sort((a, b) => (position.get(a.weight) ?? 0) - (position.get(b.weight) ?? 0));
     optimizer = {
       iterations: json.optimizer.iterations,
       accBeta1: json.optimizer.accBeta1,
       accBeta2: json.optimizer.accBeta2,
-      slots: slotNames.map((weight, i) => {
-        const slot = { weight, m: bin.slice(m, m + sizes[i]), v: bin.slice(v, v + sizes[i]) };
-        m += sizes[i];
-        v += sizes[i];
-        return slot;
-      }),
+      slots,
     };
   }
   const { format: _f, formatVersion: _v, config: _c, optimizer: _o, ...state } = json;
