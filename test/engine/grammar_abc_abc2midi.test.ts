@@ -1,9 +1,11 @@
 /**
- * Acceptance of the ABC grammar end to end: 200 tunes per meter written with random logits,
- * and 200 per meter by an untrained (random-weight) model, convert with abc2midi without an
- * error or a bar-length warning, and every tune has the same notes (pitch and onset) in its
- * sheet music (abcjs parseOnly, read here), in the decoded NoteSequence (the roll and
- * playback), in the MIDI export and in abc2midi's MIDI.
+ * Acceptance of the ABC grammar end to end (issue #9): 200 tunes per meter written with random
+ * logits and 200 per meter by an untrained (random-weight) model over the jigs vocabulary, 200
+ * with random logits and 50 untrained over the shipped folk model's vocabulary, convert with
+ * abc2midi without an error or a bar-length warning, and every tune has the same notes (pitch
+ * and onset, compared onset by onset: test/helpers/abc2midi_compare.ts) in its sheet music
+ * (abcjs parseOnly, read here), in the decoded NoteSequence (the roll and playback), in the
+ * MIDI export and in abc2midi's MIDI.
  */
 import abcjs from 'abcjs';
 import { describe, expect, it } from 'vitest';
@@ -16,25 +18,37 @@ import { playOrder } from '../../src/main/engine/music/abc/repeats.ts';
 import type { AbcElement, AbcParsedTune } from '../../src/main/engine/music/abc/tree.ts';
 import { Rng } from '../../src/main/engine/random/rng.ts';
 import {
-  abc2midiMelodiesOfText,
-  compareMelodies,
+  abc2midiTunesOfText,
+  compareOnsets,
+  compareWithAbc2midi,
+  EXACT,
   hasAbc2midi,
-  midiMelody,
-  sortNotes,
+  midiTolerance,
+  readMidiMelody,
   type BeatNote,
+  type MidiMelody,
 } from '../helpers/abc2midi.ts';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
 import { Vocabulary } from '../../src/main/engine/codecs/vocabulary.ts';
 import { HAS_SHARED_DATA, REPO_ROOT } from '../helpers/data.ts';
 import { header, jigsVocabulary, METERS, randomTune } from '../unit/grammar_abc_fixtures.ts';
 import { randomModel } from '../unit/generate_fixtures.ts';
 
 const TUNES_PER_METER = 200;
+/** Fewer for the untrained model over the folk vocabulary: the random-logit folk case has the 200. */
+const UNTRAINED_FOLK_PER_METER = 50;
 const codec = createCodec('abc');
+
+/** The shipped folk model's vocabulary. */
+function folkVocabulary(): Vocabulary {
+  const meta = JSON.parse(
+    readFileSync(path.join(REPO_ROOT, 'resources', 'models', 'folk', 'meta.json'), 'utf8'),
+  ) as { vocabulary: string[] };
+  return Vocabulary.forCodec(codec, [meta.vocabulary]);
+}
 
 /** abc2midi's warnings and errors for a book of tunes. */
 function abc2midiProblems(text: string): string[] {
@@ -91,15 +105,45 @@ function sheetNotes(text: string): BeatNote[] {
     tied = nextTied;
     time += duration;
   }
-  return sortNotes(out);
+  return out;
 }
 
 /** The decoded notes of a tune as beat notes (the roll and playback). */
-function decodedNotes(tokens: Token[]): { notes: BeatNote[]; midi: BeatNote[] } {
+function decodedNotes(tokens: Token[]): { notes: BeatNote[]; midi: MidiMelody; shortChord?: number } {
   const { sequence } = codec.decode(tokens);
   const qpm = sequence.tempos[0]?.qpm ?? 120;
-  const notes = sortNotes(sequence.notes.map((n) => ({ pitch: n.pitch, beat: (n.startTime * qpm) / 60 })));
-  return { notes, midi: midiMelody(noteSequenceToMidi(sequence)) };
+  const beats = (seconds: number): number => (seconds * qpm) / 60;
+  const notes = sequence.notes.map((n) => ({ pitch: n.pitch, beat: beats(n.startTime) }));
+  const lengths = sequence.notes.map((n) => ({
+    beat: beats(n.startTime),
+    length: beats(n.endTime - n.startTime),
+  }));
+  return { notes, midi: readMidiMelody(noteSequenceToMidi(sequence)), shortChord: firstShortChord(lengths) };
+}
+
+/**
+ * abc2midi 4.84 misplays a chord shorter than its own stagger (10 ticks per note at 480 per
+ * quarter): the note-off of the last staggered note falls before its note-on, and everything
+ * after the chord comes about 128 ticks late, with no warning. Minimal example (L:1/8):
+ * `C/4>>[DEF]/4 G7 z3/4 |` plays G at tick 249 instead of 121; `C/4>>[DE]/4 G7 z3/4 |` is right (the
+ * measured limits: 3 notes fail at 15, 19.7 and 20 ticks, pass at 22.5; 2 notes fail at 7.5,
+ * 10 and 11.25 ticks, pass at 15). abc2midi is compared only up to the first chord shorter than
+ * a 1/64 note (30 ticks), a margin over those limits; the other three readings are compared whole.
+ */
+const SHORTEST_CHORD_ABC2MIDI_PLAYS = 1 / 16;
+
+/** The onset (quarter notes) of the first chord shorter than SHORTEST_CHORD_ABC2MIDI_PLAYS. */
+function firstShortChord(notes: { beat: number; length: number }[]): number | undefined {
+  const chords = new Map<number, { beat: number; count: number; length: number }>();
+  for (const n of notes) {
+    const key = Math.round(n.beat * 1e6);
+    const chord = chords.get(key) ?? { beat: n.beat, count: 0, length: Infinity };
+    chords.set(key, { ...chord, count: chord.count + 1, length: Math.min(chord.length, n.length) });
+  }
+  const short = [...chords.values()].filter(
+    (chord) => chord.count > 1 && chord.length < SHORTEST_CHORD_ABC2MIDI_PLAYS - EXACT.tolerance,
+  );
+  return short.length ? Math.min(...short.map((chord) => chord.beat)) : undefined;
 }
 
 /** Checks a book of tunes: abc2midi is clean, and all four readings of each tune agree. */
@@ -108,19 +152,33 @@ function checkBook(tunes: Token[][], label: string): void {
     abcTokensToText(tokens, `${label} ${i + 1}`).replace(/^X:1$/m, `X:${i + 1}`),
   );
   const book = texts.join('\n');
-  const problems = abc2midiProblems(book);
-  expect(
-    problems.filter((p) => /error|bar|time units/i.test(p)),
-    label,
-  ).toEqual([]);
-  const reference = abc2midiMelodiesOfText(book);
+  // No warning at all (bar lengths, unequal chord notes, tuplets of mixed lengths, ...).
+  expect(abc2midiProblems(book), label).toEqual([]);
+  const reference = abc2midiTunesOfText(book);
+  let cut = 0;
   tunes.forEach((tokens, i) => {
-    const { notes, midi } = decodedNotes(tokens);
+    const { notes, midi, shortChord } = decodedNotes(tokens);
     expect(notes.length, texts[i]).toBeGreaterThan(0);
-    expect(compareMelodies(notes, sheetNotes(texts[i])), `sheet music vs roll:\n${texts[i]}`).toBeNull();
-    expect(compareMelodies(notes, midi), `MIDI export vs roll:\n${texts[i]}`).toBeNull();
-    expect(compareMelodies(reference.get(i + 1) ?? [], notes), `abc2midi vs roll:\n${texts[i]}`).toBeNull();
+    expect(compareOnsets(notes, sheetNotes(texts[i]), EXACT), `sheet music vs roll:\n${texts[i]}`).toBeNull();
+    expect(
+      compareOnsets(notes, midi.notes, midiTolerance(midi.ticksPerBeat)),
+      `MIDI export vs roll:\n${texts[i]}`,
+    ).toBeNull();
+    let theirs = reference.get(i + 1) ?? { notes: [], ticksPerBeat: 480 };
+    let ours = notes;
+    if (shortChord !== undefined) {
+      // abc2midi's notes start 1 tick late: none of the notes before the chord reach its onset.
+      const before = (n: BeatNote): boolean => n.beat < shortChord - EXACT.tolerance;
+      theirs = { ...theirs, notes: theirs.notes.filter(before) };
+      ours = notes.filter(before);
+      cut++;
+    }
+    expect(compareWithAbc2midi(theirs, ours), `abc2midi vs roll:\n${texts[i]}`).toBeNull();
   });
+  if (cut > 0)
+    console.log(
+      `${label}: ${cut}/${tunes.length} tunes compared with abc2midi up to a chord shorter than 1/64`,
+    );
 }
 
 describe.skipIf(!HAS_SHARED_DATA || !hasAbc2midi())('ABC grammar with abc2midi', () => {
@@ -135,37 +193,34 @@ describe.skipIf(!HAS_SHARED_DATA || !hasAbc2midi())('ABC grammar with abc2midi',
     checkBook(tunes, `random ${meter}`);
   });
 
-  // The shipped folk model's vocabulary: broken rhythms `>` `<` `>>` `<<`, tuplets and many lengths,
-  // which the jigs hardly use (abc2midi refuses unequal broken rhythms, warns on mixed tuplets).
+  // The shipped folk model's vocabulary: broken rhythms `>` `<` `>>` `<<`, tuplets, lengths down
+  // to 1/64 and chords, which the jigs hardly use.
   it.each(METERS)(
-    'random logits over the folk vocabulary: %s tunes have no abc2midi warning at all',
+    'random logits over the folk vocabulary: %s tunes are clean and agree everywhere',
     (meter) => {
-      const meta = JSON.parse(
-        readFileSync(path.join(REPO_ROOT, 'resources', 'models', 'folk', 'meta.json'), 'utf8'),
-      ) as { vocabulary: string[] };
-      const folk = Vocabulary.forCodec(codec, [meta.vocabulary]);
+      const folk = folkVocabulary();
       const rng = new Rng(`abc2midi-folk:${meter}`);
       const tunes = Array.from({ length: TUNES_PER_METER }, () => [
         ...header(meter),
         ...randomTune(folk, meter, 8, rng),
       ]);
-      // Warnings only: with lengths down to 1/64 next to chords, abc2midi's 10-tick chord stagger
-      // reorders onsets, which the four-way comparison above cannot tell from a real difference.
-      const book = tunes
-        .map((tokens, i) => abcTokensToText(tokens, `folk ${meter} ${i + 1}`).replace(/^X:1$/m, `X:${i + 1}`))
-        .join('\n');
-      expect(abc2midiProblems(book), `folk ${meter}`).toEqual([]);
+      checkBook(tunes, `folk ${meter}`);
     },
   );
 
-  it.each(METERS)('an untrained model: %s tunes are clean and agree everywhere', async (meter) => {
-    const model = randomModel('abc', [32, 32], [...pieces, [...vocabulary.tokens]], 3);
+  /** Tunes of a freshly initialised standard-shaped model sampling through the grammar. */
+  async function untrainedTunes(
+    vocabularyPieces: Token[][],
+    meter: string,
+    count: number,
+  ): Promise<Token[][]> {
+    const model = randomModel('abc', [32, 32], vocabularyPieces, 3);
     const generator = new TokenGenerator(model);
     const tunes: Token[][] = [];
-    for (let batch = 0; tunes.length < TUNES_PER_METER; batch++) {
+    for (let batch = 0; tunes.length < count; batch++) {
       const result = await generator.generate({
         length: '8bars',
-        variations: 50,
+        variations: Math.min(50, count),
         meter,
         unit: '1/8',
         abcKey: 'D',
@@ -177,6 +232,21 @@ describe.skipIf(!HAS_SHARED_DATA || !hasAbc2midi())('ABC grammar with abc2midi',
         tunes.push([...v.prefix, ...v.tokens]);
       }
     }
-    checkBook(tunes, `untrained ${meter}`);
+    return tunes;
+  }
+
+  it.each(METERS)('an untrained model: %s tunes are clean and agree everywhere', async (meter) => {
+    checkBook(
+      await untrainedTunes([...pieces, [...vocabulary.tokens]], meter, TUNES_PER_METER),
+      `untrained ${meter}`,
+    );
   });
+
+  it.each(METERS)(
+    'an untrained model over the folk vocabulary: %s tunes are clean and agree everywhere',
+    async (meter) => {
+      const tunes = await untrainedTunes([[...folkVocabulary().tokens]], meter, UNTRAINED_FOLK_PER_METER);
+      checkBook(tunes, `untrained folk ${meter}`);
+    },
+  );
 });

@@ -9,12 +9,17 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseMidi } from 'midi-file';
+import { abc2midiTolerance, compareOnsets, type BeatNote, type OnsetMismatch } from './abc2midi_compare.ts';
 
-/** A melody note for comparison: MIDI pitch and onset in quarter notes. */
-export interface BeatNote {
-  pitch: number;
-  beat: number;
-}
+export {
+  abc2midiTolerance,
+  compareOnsets,
+  EXACT,
+  midiTolerance,
+  type BeatNote,
+  type OnsetMismatch,
+  type OnsetTolerance,
+} from './abc2midi_compare.ts';
 
 /** True when the `abc2midi` program can run here. */
 export function hasAbc2midi(): boolean {
@@ -22,21 +27,32 @@ export function hasAbc2midi(): boolean {
   return r.error === undefined && r.status !== null;
 }
 
-/** Notes of the first track with notes, as (pitch, onset in quarter notes), sorted. */
-export function midiMelody(bytes: Uint8Array): BeatNote[] {
+/** A MIDI file's melody: its notes and its resolution (ticks per quarter note). */
+export interface MidiMelody {
+  notes: BeatNote[];
+  ticksPerBeat: number;
+}
+
+/** The first track with notes, as (pitch, exact onset in quarter notes), with the file's resolution. */
+export function readMidiMelody(bytes: Uint8Array): MidiMelody {
   const midi = parseMidi(bytes);
-  const ppq = midi.header.ticksPerBeat ?? 480;
+  const ticksPerBeat = midi.header.ticksPerBeat ?? 480;
   for (const track of midi.tracks) {
     const notes: BeatNote[] = [];
     let tick = 0;
     for (const event of track) {
       tick += event.deltaTime;
       if (event.type === 'noteOn' && event.velocity > 0)
-        notes.push({ pitch: event.noteNumber, beat: tick / ppq });
+        notes.push({ pitch: event.noteNumber, beat: tick / ticksPerBeat });
     }
-    if (notes.length > 0) return sortNotes(notes);
+    if (notes.length > 0) return { notes, ticksPerBeat };
   }
-  return [];
+  return { notes: [], ticksPerBeat };
+}
+
+/** Notes of the first track with notes, as (pitch, onset in quarter notes), sorted. */
+export function midiMelody(bytes: Uint8Array): BeatNote[] {
+  return sortNotes(readMidiMelody(bytes).notes);
 }
 
 /** Onsets closer than this (quarter notes) count as equal: abc2midi starts chord notes 10 ticks apart. */
@@ -44,7 +60,8 @@ const ONSET_TOLERANCE = 0.05;
 
 /**
  * Sorted by onset, then pitch within a chord. Notes starting within ONSET_TOLERANCE of a
- * chord's first note belong to it and take its onset.
+ * chord's first note belong to it and take its onset. Coarse: with notes shorter than a
+ * 1/32 (tuplets of 1/64) it merges distinct onsets; `compareOnsets` is exact.
  */
 export function sortNotes(notes: BeatNote[]): BeatNote[] {
   const byTime = [...notes].sort((a, b) => a.beat - b.beat);
@@ -71,6 +88,11 @@ export interface Abc2midiOptions {
 
 /** abc2midi's melody of every tune in an ABC file, by X: number. */
 export function abc2midiMelodies(abcFile: string, options: Abc2midiOptions = {}): Map<number, BeatNote[]> {
+  return new Map([...abc2midiTunes(abcFile, options)].map(([x, melody]) => [x, sortNotes(melody.notes)]));
+}
+
+/** abc2midi's MIDI melody (notes and resolution) of every tune in an ABC file, by X: number. */
+export function abc2midiTunes(abcFile: string, options: Abc2midiOptions = {}): Map<number, MidiMelody> {
   const dir = mkdtempSync(path.join(tmpdir(), 'abc2midi-'));
   try {
     // abc2midi writes beside its input: give it a copy in the temp dir.
@@ -84,11 +106,11 @@ export function abc2midiMelodies(abcFile: string, options: Abc2midiOptions = {})
       timeout: 60_000,
     });
     const stem = path.basename(abcFile).replace(/\.[^.]*$/, '');
-    const melodies = new Map<number, BeatNote[]>();
+    const melodies = new Map<number, MidiMelody>();
     for (const name of readdirSync(dir)) {
       const match = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\d+)\\.mid$`).exec(name);
       if (!match) continue;
-      melodies.set(Number(match[1]), midiMelody(readFileSync(path.join(dir, name))));
+      melodies.set(Number(match[1]), readMidiMelody(readFileSync(path.join(dir, name))));
     }
     return melodies;
   } finally {
@@ -98,14 +120,27 @@ export function abc2midiMelodies(abcFile: string, options: Abc2midiOptions = {})
 
 /** abc2midi's melody of every tune in some ABC text, by X: number (the text goes to a temp file). */
 export function abc2midiMelodiesOfText(text: string, options: Abc2midiOptions = {}): Map<number, BeatNote[]> {
+  return new Map([...abc2midiTunesOfText(text, options)].map(([x, melody]) => [x, sortNotes(melody.notes)]));
+}
+
+/** abc2midi's MIDI melody (notes and resolution) of every tune in some ABC text, by X: number. */
+export function abc2midiTunesOfText(text: string, options: Abc2midiOptions = {}): Map<number, MidiMelody> {
   const dir = mkdtempSync(path.join(tmpdir(), 'abc2midi-text-'));
   try {
     const file = path.join(dir, 'tunes.abc');
     writeFileSync(file, text, 'utf8');
-    return abc2midiMelodies(file, options);
+    return abc2midiTunes(file, options);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Compares abc2midi's MIDI of a tune with our exact reading of it (roll or sheet music),
+ * onset by onset, allowing abc2midi's chord stagger at the file's resolution.
+ */
+export function compareWithAbc2midi(abc2midi: MidiMelody, ours: readonly BeatNote[]): OnsetMismatch | null {
+  return compareOnsets(ours, abc2midi.notes, abc2midiTolerance(abc2midi.ticksPerBeat));
 }
 
 /** Where two melodies first differ, or null when pitches and onsets all agree. */
@@ -117,7 +152,10 @@ export interface MelodyDiff {
   gotCount: number;
 }
 
-/** Compares abc2midi's melody (expected) with ours (got). */
+/**
+ * Compares abc2midi's melody (expected) with ours (got) as sorted lists (see `sortNotes`): for
+ * tunes without notes shorter than a 1/32; `compareWithAbc2midi` is exact and order-free.
+ */
 export function compareMelodies(expected: BeatNote[], got: BeatNote[]): MelodyDiff | null {
   const n = Math.max(expected.length, got.length);
   for (let i = 0; i < n; i++) {
