@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EditError, applyEdit } from '../../src/shared/project/edits.ts';
+import { newGenerationId } from '../../src/shared/project/create.ts';
 import { EditHistory, editLabel } from '../../src/shared/project/history.ts';
 import { PPQ, type Edit, type Project, type Track } from '../../src/shared/project/types.ts';
 import { nid, note, sampleProject, tid } from './project_fixtures.ts';
@@ -243,6 +244,34 @@ describe('applyEdit: tracks and project', () => {
       kind: 'seed',
       solo: false,
     });
+  });
+
+  it("sets a take's quality line (undoable), only on a take of its own generation", () => {
+    const base = sampleProject();
+    const take = { generationId: newGenerationId(), variation: 0 };
+    const withTake: Project = {
+      ...base,
+      tracks: base.tracks.map((t) => (t.id === tid('t') ? { ...t, take } : t)),
+    };
+    const p = roundTrip(withTake, {
+      type: 'setTrackProps',
+      trackId: tid('t'),
+      props: { take: { ...take, quality: 'valid · in key 98% · longest copied run 6 notes' } },
+    });
+    expect(track(p, 't').take).toEqual({
+      ...take,
+      quality: 'valid · in key 98% · longest copied run 6 notes',
+    });
+    expect(() =>
+      applyEdit(withTake, { type: 'setTrackProps', trackId: A, props: { take: { ...take, quality: 'x' } } }),
+    ).toThrow(EditError);
+    expect(() =>
+      applyEdit(withTake, {
+        type: 'setTrackProps',
+        trackId: tid('t'),
+        props: { take: { generationId: newGenerationId(), variation: 0, quality: 'x' } },
+      }),
+    ).toThrow(EditError);
   });
 
   it('splits, merges and accepts takes', () => {

@@ -102,7 +102,7 @@ export function deleteTrack(project: Project, trackId: TrackId): TrackEditResult
   return { tracks, inverse: { type: 'addTrack', track, index } };
 }
 
-const PROP_KEYS = ['name', 'colour', 'kind', 'program', 'mute', 'solo'] as const;
+const PROP_KEYS = ['name', 'colour', 'kind', 'program', 'mute', 'solo', 'take'] as const;
 const KINDS = new Set<string>(['seed', 'take', 'user', 'imported']);
 
 export function setTrackProps(project: Project, trackId: TrackId, props: TrackProps): TrackEditResult {
@@ -119,6 +119,18 @@ export function setTrackProps(project: Project, trackId: TrackId, props: TrackPr
   for (const flag of ['mute', 'solo'] as const)
     if (props[flag] !== undefined && typeof props[flag] !== 'boolean')
       throw new EditError(`${flag} must be true or false`);
+  // Only a take's own record is updated (never created or removed), so the inverse restores it.
+  if (props.take !== undefined) {
+    if (track.kind !== 'take' || !track.take)
+      throw new EditError(`Track "${track.name}" is not a take of a generation`);
+    if (props.take.generationId !== track.take.generationId || props.take.variation !== track.take.variation)
+      throw new EditError('A take stays the take of its own generation and variation');
+    if (
+      props.take.quality !== undefined &&
+      (typeof props.take.quality !== 'string' || props.take.quality.length > 500)
+    )
+      throw new EditError('A take quality line is a short text');
+  }
   const old: TrackProps = {};
   const updated: Track = { ...track };
   for (const key of PROP_KEYS) {

@@ -153,7 +153,10 @@ export interface Project {
 }
 
 /** Track properties an edit may set. */
-export type TrackProps = Partial<Pick<Track, 'name' | 'colour' | 'kind' | 'program' | 'mute' | 'solo'>>;
+/** Track properties an edit can set; `take` only on a take track that has one (its quality line). */
+export type TrackProps = Partial<
+  Pick<Track, 'name' | 'colour' | 'kind' | 'program' | 'mute' | 'solo' | 'take'>
+>;
 
 /** Where quantize moves a note: its start (keeping its length) or its start and its end. */
 export type QuantizeMode = 'start' | 'startAndEnd';

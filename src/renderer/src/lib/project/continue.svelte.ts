@@ -289,6 +289,9 @@ export class ContinueModel {
       if (take.notes.length)
         edits.push({ type: 'deleteNotes', trackId: take.id, noteIds: take.notes.map((n) => n.id) });
       if (fill.notes.length) edits.push({ type: 'addNotes', trackId: take.id, notes: fill.notes });
+      const quality = this.qualities.get(fills.indexOf(fill));
+      if (quality && take.take && take.take.quality !== quality)
+        edits.push({ type: 'setTrackProps', trackId: take.id, props: { take: { ...take.take, quality } } });
     }
     if (edits.length) this.session.apply({ type: 'batch', label: `${this.label}: notes`, edits });
   }
