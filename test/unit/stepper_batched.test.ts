@@ -41,17 +41,24 @@ describe('batched generation (four streams per kernel call)', () => {
     const big = TokenModel.create({ vocabSize: 128, layers: [256, 256], dropout: 0 }, 3);
     const weights = big.weightData();
     big.dispose();
-    const time = (streams: number): number => {
-      const stepper = new LstmStepper(big.config, weights, streams);
-      const tokens = new Int32Array(streams);
-      for (let i = 0; i < 50; i++) stepper.step(tokens);
-      const cpu = process.cpuUsage();
-      for (let i = 0; i < 300; i++) stepper.step(tokens.fill(i % 128));
-      const used = process.cpuUsage(cpu);
-      return (used.user + used.system) / 300;
-    };
-    const one = time(1);
-    const eight = time(8);
+    // CPU microseconds per step, in short interleaved rounds (medians): the machine is shared,
+    // and a load burst must hit both sizes alike.
+    const steppers = [1, 8].map((streams) => new LstmStepper(big.config, weights, streams));
+    const times: number[][] = [[], []];
+    steppers.forEach((s) => {
+      for (let i = 0; i < 50; i++) s.step(new Int32Array(s.batch));
+    });
+    for (let round = 0; round < 9; round++) {
+      steppers.forEach((s, i) => {
+        const tokens = new Int32Array(s.batch);
+        const cpu = process.cpuUsage();
+        for (let j = 0; j < 120; j++) s.step(tokens.fill(j % 128));
+        const used = process.cpuUsage(cpu);
+        times[i].push((used.user + used.system) / 120);
+      });
+    }
+    const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1];
+    const [one, eight] = times.map(median);
     console.log(
       `stepper 2x256: batch 1 ${(one / 1000).toFixed(3)} ms/step, batch 8 ${(eight / 1000).toFixed(3)} ms/step (${(eight / one).toFixed(2)}x one)`,
     );

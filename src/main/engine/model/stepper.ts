@@ -1,120 +1,132 @@
+import { createStepKernel, jobIds, PANEL, type StepKernel, type StepKernelSpec } from './step_kernel.ts';
+import { createStepKernelJs } from './step_kernel_js.ts';
+import { StepTeam, TEAM_BYTES } from './step_team.ts';
 import type { TokenModelConfig, WeightData } from './token_model.ts';
 import { weightShapesFor } from './token_model.ts';
-import { createGemvKernel, GEMV_COL_MULTIPLE, type GemvKernel } from './wasm_gemv.ts';
 
 /**
- * Stateful one-step inference for generation, in plain JS on typed arrays.
+ * Stateful one-step inference for generation, on typed arrays in one WebAssembly memory.
  *
  * A tfjs step costs ~15-90 us per op on wasm (0.9 ms per event for 2x256), while the
- * arithmetic of one event is under a million multiply-adds. The matrix-vector products run
- * in a tiny WebAssembly SIMD kernel (wasm_gemv.ts; ~14 GMAC/s here) over weights laid out
- * for contiguous dot products, with a plain-JS fallback; the gate maths is plain JS.
+ * arithmetic of one event is under a million multiply-adds. Each event is a few calls into
+ * hand-assembled SIMD kernels (step_kernel.ts): per layer one matrix product over weights
+ * packed in row panels, then the gate maths (exp by polynomial) in the same module; then the
+ * dense layer. Plain-JS kernels with the same layout are the fallback (step_kernel_js.ts).
  * Needs no TensorFlow.js backend at all. Carries (h, c) per layer for `batch` streams.
+ *
+ * Layout (floats): units are padded to a multiple of 8 (P), so each layer's 4P gate rows
+ * fill whole 32-row panels; padded rows have zero weights and bias, so their h and c stay 0.
+ * A stream's hidden states sit side by side, [h_0 | h_1 | ...], so layer l's input
+ * [h_(l-1), h_l] is one contiguous vector and nothing is copied between layers.
+ *
+ * `threads: 2` adds a helper thread (step_team.ts) that takes half of each phase's jobs
+ * (panel chunks of each product, streams' gates); results are bit-identical to one thread.
  */
 
-interface StepLayer {
-  inputSize: number;
-  units: number;
-  /** Layer 0: kernel rows by token, [V][4H] (one-hot input = row lookup). */
-  tokenRows?: Float32Array;
-  /** Transposed [4H][rowWidth] where a row holds [x, h, zero padding] (x omitted for layer 0). */
-  weightsT: Float32Array;
-  /** Width of one row of `weightsT` (padded for the SIMD kernel). */
-  rowWidth: number;
-  /** Columns of a row used for x (0 for layer 0). */
-  xWidth: number;
-  bias: Float32Array;
-}
+/** Stops the helper threads of steppers nobody holds any more. */
+const helpers = new FinalizationRegistry<StepTeam>((team) => team.close());
 
-function transpose(
-  data: Float32Array,
-  rows: number,
-  cols: number,
-  out: Float32Array,
-  outCols: number,
-  colOffset: number,
-): void {
-  // out[c][colOffset + r] = data[r][c]
-  for (let r = 0; r < rows; r++) {
-    const base = r * cols;
-    for (let c = 0; c < cols; c++) out[c * outCols + colOffset + r] = data[base + c];
-  }
-}
-
-/** Dot product of a[ao .. ao+n) and b[bo .. bo+n), four accumulators for instruction-level parallelism. */
-function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  for (; k + 3 < n; k += 4) {
-    s0 += a[ao + k] * b[bo + k];
-    s1 += a[ao + k + 1] * b[bo + k + 1];
-    s2 += a[ao + k + 2] * b[bo + k + 2];
-    s3 += a[ao + k + 3] * b[bo + k + 3];
-  }
-  for (; k < n; k++) s0 += a[ao + k] * b[bo + k];
-  return s0 + s1 + s2 + s3;
-}
-
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}
-
-function padTo(n: number, multiple: number): number {
-  return Math.ceil(n / multiple) * multiple;
-}
-
-/** Float32 buffers carved out of the kernel's memory (16-byte aligned), or plain arrays. */
+/** Float32 regions of the kernel memory, 64-byte aligned. */
 class Arena {
-  private offset = 0;
-  constructor(private readonly memory: ArrayBuffer | undefined) {}
-  /** Floats the arena needs for these sizes. */
-  static floats(sizes: number[]): number {
-    return sizes.reduce((sum, n) => sum + padTo(n, 4), 0);
+  private floats = 0;
+  private readonly plan: { at: number; n: number }[] = [];
+  /** Reserves n floats; returns the region's index. */
+  reserve(n: number): number {
+    this.plan.push({ at: this.floats, n });
+    this.floats += Math.ceil(n / 16) * 16;
+    return this.plan.length - 1;
   }
-  alloc(n: number): Float32Array {
-    if (!this.memory) return new Float32Array(n);
-    const view = new Float32Array(this.memory, this.offset * 4, n);
-    this.offset += padTo(n, 4);
-    return view;
+  get bytes(): number {
+    return this.floats * 4;
+  }
+  view(buffer: ArrayBuffer, region: number): Float32Array {
+    const { at, n } = this.plan[region];
+    return new Float32Array(buffer, at * 4, n);
   }
 }
 
-/** Byte address of a view inside the kernel memory. */
-function addr(view: Float32Array): number {
-  return view.byteOffset;
+const padTo = (n: number, multiple: number): number => Math.ceil(n / multiple) * multiple;
+
+interface StepLayer {
+  units: number;
+  /** Padded units (multiple of 8). */
+  padded: number;
+  /** Offset (floats) of this layer's h and c inside a stream's state block. */
+  stateOffset: number;
+  /** Input columns of the product: [h_(l-1), h_l] padded (layer 0: h_0 only). */
+  k: number;
+  /** Offset (floats) of the product's input inside a stream's state block. */
+  inputOffset: number;
+  weights: Float32Array;
+  /** Layer 0: [V][4P] kernel rows by token plus bias (a one-hot input is a row lookup). Else [4P] bias. */
+  init: Float32Array;
+  z: Float32Array;
+}
+
+/**
+ * Packs rows x k weights into PANEL-row panels: panel p holds, for each k, rows
+ * p*PANEL .. p*PANEL+PANEL-1. `source(r, k)` gives a weight's index in `data`, or -1 for padding.
+ */
+function packPanels(
+  out: Float32Array,
+  rows: number,
+  k: number,
+  data: (kk: number) => { src: Float32Array; rowBase: number } | undefined,
+  column: (r: number) => number,
+): void {
+  let o = 0;
+  const columns = Int32Array.from({ length: rows }, (_, r) => column(r));
+  for (let p = 0; p < rows; p += PANEL) {
+    for (let kk = 0; kk < k; kk++) {
+      const row = data(kk);
+      for (let r = p; r < p + PANEL; r++) {
+        const c = columns[r];
+        out[o++] = row && c >= 0 ? row.src[row.rowBase + c] : 0;
+      }
+    }
+  }
 }
 
 /** One-event-at-a-time inference over `batch` streams of a token model's weights. */
 export class LstmStepper {
   readonly batch: number;
   readonly vocabSize: number;
+  private readonly kernel: StepKernel;
+  private readonly simd: boolean;
   private readonly layers: StepLayer[];
-  private readonly denseT: Float32Array;
+  /** Floats of one stream's state block (all layers' padded units). */
+  private readonly stateWidth: number;
+  /** [B][stateWidth] hidden states, [B][stateWidth] cell states. */
+  private readonly h: Float32Array;
+  private readonly c: Float32Array;
+  private readonly denseWeights: Float32Array;
   private readonly denseBias: Float32Array;
-  /** Per layer: [B][H] hidden and cell states. */
-  private readonly h: Float32Array[];
-  private readonly c: Float32Array[];
-  /** Per layer scratch: [B][inputs] concatenated [x, h_prev], and [B][4H] pre-activations. */
-  private readonly inputs: Float32Array[];
-  private readonly z: Float32Array[];
+  /** Vocabulary padded to whole panels. */
+  private readonly paddedVocab: number;
+  /** [B][paddedVocab]. */
   private readonly logits: Float32Array;
-  /** [B][topWidth] padded copy of the top layer's h, input of the dense layer. */
-  private readonly denseIn: Float32Array;
-  private readonly topWidth: number;
-  private readonly kernel: GemvKernel | undefined;
+  /** [B][V]: what `step` returns (a view of `logits` when no padding). */
+  private readonly out: Float32Array;
+  /** [B][4P_0] token rows of the streams of a four-stream group. */
+  private readonly tokenInit: Float32Array;
+  private readonly team: StepTeam;
+  /** Panel chunks [first, count] each product is split into (one chunk without a helper). */
+  private readonly chunks: [number, number][][];
+  /** Per layer, [first, count] ranges of 4-unit groups each stream's gates are split into. */
+  private readonly gateChunks: [number, number][][];
+  private readonly spec: StepKernelSpec;
 
   /**
    * Reads the weights once (copies); later model updates do not affect the stepper.
-   * `options.simd: false` forces the plain-JS path (tests, debugging).
+   * `options.simd: false` forces the plain-JS kernels (tests, debugging). `options.threads: 2`
+   * (more count as 2) runs each step on this thread and a helper (only worth it when a second core is free;
+   * the helper steps aside by itself when it falls behind). Call `close()` when done.
    */
   constructor(
     config: TokenModelConfig,
     weights: Record<string, WeightData>,
     batch = 1,
-    options: { simd?: boolean } = {},
+    options: { simd?: boolean; threads?: number } = {},
   ) {
     if (!Number.isInteger(batch) || batch < 1)
       throw new Error(`Stepper batch must be a positive integer, got ${batch}`);
@@ -128,127 +140,189 @@ export class LstmStepper {
       }
     }
     this.batch = batch;
-    this.vocabSize = config.vocabSize;
-    // Geometry first, so the kernel's memory can be sized before anything is copied in.
-    const geo: { inputSize: number; units: number; xWidth: number; rowWidth: number }[] = [];
-    let inputSize = config.vocabSize;
-    for (const [l, units] of config.layers.entries()) {
-      const xWidth = l === 0 ? 0 : inputSize;
-      geo.push({ inputSize, units, xWidth, rowWidth: padTo(xWidth + units, GEMV_COL_MULTIPLE) });
-      inputSize = units;
-    }
-    const topWidth = padTo(inputSize, GEMV_COL_MULTIPLE);
     const vocab = config.vocabSize;
-    const sizes = [
-      ...geo.flatMap((g) => [4 * g.units * g.rowWidth, batch * g.rowWidth, batch * 4 * g.units]),
-      vocab * topWidth,
-      batch * topWidth,
-      batch * vocab,
-    ];
-    this.kernel = options.simd === false ? undefined : createGemvKernel(Arena.floats(sizes) * 4 + 64);
-    const arena = new Arena(this.kernel?.memory.buffer);
-    this.layers = geo.map((g, l) => {
-      const kernel = weights[`lstm_${l}/kernel`].data;
-      const recurrent = weights[`lstm_${l}/recurrent_kernel`].data;
-      const gates = 4 * g.units;
-      const weightsT = arena.alloc(gates * g.rowWidth);
-      if (l > 0) transpose(kernel, g.inputSize, gates, weightsT, g.rowWidth, 0);
-      transpose(recurrent, g.units, gates, weightsT, g.rowWidth, g.xWidth);
+    this.vocabSize = vocab;
+    // Geometry first, so the kernel's memory can be sized before anything is copied in.
+    const padded = config.layers.map((u) => padTo(u, 8));
+    const offsets = padded.map((_, l) => padded.slice(0, l).reduce((a, b) => a + b, 0));
+    this.stateWidth = padded.reduce((a, b) => a + b, 0);
+    this.paddedVocab = padTo(vocab, PANEL);
+    const top = padded.length - 1;
+    const arena = new Arena();
+    const geo = config.layers.map((units, l) => {
+      const gates = 4 * padded[l];
+      const k = l === 0 ? padded[0] : padded[l - 1] + padded[l];
       return {
-        inputSize: g.inputSize,
-        units: g.units,
-        tokenRows: l === 0 ? new Float32Array(kernel) : undefined,
-        weightsT,
-        rowWidth: g.rowWidth,
-        xWidth: g.xWidth,
-        bias: new Float32Array(weights[`lstm_${l}/bias`].data),
+        units,
+        k,
+        gates,
+        weights: arena.reserve(gates * k),
+        init: arena.reserve(l === 0 ? vocab * gates : gates),
+        z: arena.reserve(batch * gates),
       };
     });
-    this.inputs = [];
-    this.z = [];
-    for (const g of geo) {
-      this.inputs.push(arena.alloc(batch * g.rowWidth));
-      this.z.push(arena.alloc(batch * 4 * g.units));
-    }
-    this.topWidth = topWidth;
-    this.denseT = arena.alloc(vocab * topWidth);
-    transpose(weights['dense/kernel'].data, inputSize, vocab, this.denseT, topWidth, 0);
-    this.denseIn = arena.alloc(batch * topWidth);
-    this.logits = arena.alloc(batch * vocab);
-    this.denseBias = new Float32Array(weights['dense/bias'].data);
-    this.h = this.layers.map((l) => new Float32Array(batch * l.units));
-    this.c = this.layers.map((l) => new Float32Array(batch * l.units));
-  }
-
-  /** True when the WebAssembly SIMD kernel is in use (false: plain-JS fallback). */
-  get usesSimd(): boolean {
-    return this.kernel !== undefined;
-  }
-
-  /** y[j] (+)= W[j] . x for j < rows: the kernel when present, else JS. */
-  private gemv(
-    w: Float32Array,
-    wOffset: number,
-    x: Float32Array,
-    xOffset: number,
-    y: Float32Array,
-    yOffset: number,
-    rows: number,
-    cols: number,
-  ): void {
-    if (this.kernel) {
-      this.kernel.gemv(addr(w) + wOffset * 4, addr(x) + xOffset * 4, addr(y) + yOffset * 4, rows, cols);
-      return;
-    }
-    for (let j = 0; j < rows; j++) y[yOffset + j] += dot(w, wOffset + j * cols, x, xOffset, cols);
-  }
-
-  /**
-   * y_b (+)= W . x_b for every stream b < batch, x_b at x[b * xStride], y_b at y[b * yStride]:
-   * four streams per kernel call (the weights are read once for the four), the rest one by one.
-   */
-  private gemvStreams(
-    w: Float32Array,
-    x: Float32Array,
-    xStride: number,
-    y: Float32Array,
-    yStride: number,
-    rows: number,
-    cols: number,
-  ): void {
-    let b = 0;
-    if (this.kernel) {
-      for (; b + 3 < this.batch; b += 4) {
-        this.kernel.gemv4(
-          addr(w),
-          addr(x) + b * xStride * 4,
-          addr(y) + b * yStride * 4,
-          rows,
-          cols,
-          xStride * 4,
-          yStride * 4,
-        );
+    const regions = {
+      h: arena.reserve(batch * this.stateWidth),
+      c: arena.reserve(batch * this.stateWidth),
+      dense: arena.reserve(this.paddedVocab * padded[top]),
+      denseBias: arena.reserve(this.paddedVocab),
+      logits: arena.reserve(batch * this.paddedVocab),
+      tokenInit: arena.reserve(batch * 4 * padded[0]),
+      team: arena.reserve(TEAM_BYTES / 4),
+    };
+    const streamBytes = this.stateWidth * 4;
+    const spec: StepKernelSpec = {
+      bytes: arena.bytes + 64,
+      matrices: [
+        ...geo.map((g, l) => ({ x: streamBytes, init: l === 0 ? g.gates * 4 : 0, y: g.gates * 4 })),
+        { x: streamBytes, init: 0, y: this.paddedVocab * 4 },
+      ],
+      layerUnits: padded,
+    };
+    this.spec = spec;
+    const threaded = (options.threads ?? 1) >= 2 && options.simd !== false;
+    const wasm =
+      options.simd === false
+        ? undefined
+        : ((threaded ? createStepKernel(spec, { shared: true }) : undefined) ?? createStepKernel(spec));
+    this.kernel = wasm ?? createStepKernelJs(spec);
+    this.simd = wasm !== undefined;
+    const buffer = this.kernel.memory.buffer as ArrayBuffer;
+    const shared = this.kernel.shared;
+    this.team = new StepTeam(
+      this.kernel.table,
+      shared && {
+        kernel: shared,
+        buffer: buffer as unknown as SharedArrayBuffer,
+        control: arena.view(buffer, regions.team).byteOffset,
+      },
+    );
+    if (this.team.threaded) helpers.register(this, this.team);
+    // Enough chunks per product for both threads to share it, within a phase's job limit.
+    const perProduct = this.team.threaded
+      ? Math.max(1, Math.min(8, Math.floor(255 / ((batch >> 2) + (batch & 3)))))
+      : 1;
+    const split = (panels: number): [number, number][] => {
+      const n = Math.min(perProduct, panels);
+      return Array.from({ length: n }, (_, i) => {
+        const from = Math.floor((i * panels) / n);
+        return [from, Math.floor(((i + 1) * panels) / n) - from];
+      });
+    };
+    this.chunks = [...geo.map((g) => split(g.gates / PANEL)), split(this.paddedVocab / PANEL)];
+    // Fewer than four streams: split each stream's gates in two, so both threads have a share.
+    const gateSplit = this.team.threaded && batch < 4 ? 2 : 1;
+    this.gateChunks = padded.map((p) =>
+      Array.from({ length: gateSplit }, (_, i): [number, number] => {
+        const [from, to] = [Math.floor((i * p) / 4 / gateSplit), Math.floor(((i + 1) * p) / 4 / gateSplit)];
+        return [from, to - from];
+      }),
+    );
+    this.layers = geo.map((g, l) => {
+      const units = g.units;
+      const p = padded[l];
+      // Padded gate row r -> column of the Keras kernels (gate r / P, unit r % P), -1 for padding.
+      const column = (r: number): number => (r % p < units ? Math.floor(r / p) * units + (r % p) : -1);
+      const kernel = weights[`lstm_${l}/kernel`].data;
+      const recurrent = weights[`lstm_${l}/recurrent_kernel`].data;
+      const bias = weights[`lstm_${l}/bias`].data;
+      const below = l === 0 ? 0 : padded[l - 1];
+      const belowUnits = l === 0 ? 0 : config.layers[l - 1];
+      const layerWeights = arena.view(buffer, g.weights);
+      packPanels(
+        layerWeights,
+        g.gates,
+        g.k,
+        (kk) => {
+          if (kk < below) return kk < belowUnits ? { src: kernel, rowBase: kk * 4 * units } : undefined;
+          const r = kk - below;
+          return r < units ? { src: recurrent, rowBase: r * 4 * units } : undefined;
+        },
+        column,
+      );
+      const init = arena.view(buffer, g.init);
+      const rows = l === 0 ? vocab : 1;
+      for (let t = 0; t < rows; t++) {
+        for (let r = 0; r < g.gates; r++) {
+          const col = column(r);
+          init[t * g.gates + r] = col < 0 ? 0 : (l === 0 ? kernel[t * 4 * units + col] : 0) + bias[col];
+        }
       }
-    }
-    for (; b < this.batch; b++) this.gemv(w, 0, x, b * xStride, y, b * yStride, rows, cols);
+      return {
+        units,
+        padded: p,
+        stateOffset: offsets[l],
+        k: g.k,
+        inputOffset: l === 0 ? 0 : offsets[l - 1],
+        weights: layerWeights,
+        init,
+        z: arena.view(buffer, g.z),
+      };
+    });
+    const topUnits = config.layers[top];
+    this.denseWeights = arena.view(buffer, regions.dense);
+    const dense = weights['dense/kernel'].data;
+    packPanels(
+      this.denseWeights,
+      this.paddedVocab,
+      padded[top],
+      (kk) => (kk < topUnits ? { src: dense, rowBase: kk * vocab } : undefined),
+      (r) => (r < vocab ? r : -1),
+    );
+    this.denseBias = arena.view(buffer, regions.denseBias);
+    this.denseBias.set(weights['dense/bias'].data);
+    this.h = arena.view(buffer, regions.h);
+    this.c = arena.view(buffer, regions.c);
+    this.logits = arena.view(buffer, regions.logits);
+    this.out = this.paddedVocab === vocab ? this.logits : new Float32Array(batch * vocab);
+    this.tokenInit = arena.view(buffer, regions.tokenInit);
+  }
+
+  /** True when the WebAssembly SIMD kernels are in use (false: plain-JS fallback). */
+  get usesSimd(): boolean {
+    return this.simd;
+  }
+
+  /** True while a helper thread takes part in each step. */
+  get usesHelperThread(): boolean {
+    return this.team.threaded;
+  }
+
+  /** Phases in which the helper fell behind (the second core was busy), for diagnostics. */
+  get helperStalls(): number {
+    return this.team.stalls;
+  }
+
+  /** Jobs the helper thread has run so far (diagnostics). */
+  get helperJobs(): number {
+    return this.team.helped;
+  }
+
+  /** Stops the helper thread, if any (the stepper keeps working on one thread). */
+  close(): void {
+    this.team.close();
+    helpers.unregister(this);
   }
 
   /** Zeroes the states of one stream, or of all streams. */
   reset(stream?: number): void {
-    this.layers.forEach((layer, l) => {
-      if (stream === undefined) {
-        this.h[l].fill(0);
-        this.c[l].fill(0);
-      } else {
-        this.h[l].fill(0, stream * layer.units, (stream + 1) * layer.units);
-        this.c[l].fill(0, stream * layer.units, (stream + 1) * layer.units);
-      }
-    });
+    const from = stream === undefined ? 0 : stream * this.stateWidth;
+    const to = stream === undefined ? this.h.length : from + this.stateWidth;
+    this.h.fill(0, from, to);
+    this.c.fill(0, from, to);
   }
 
-  /** A copy of all states (h then c per layer), e.g. to branch a stream. */
+  /** A copy of all states (h then c per layer, each [B][units]), e.g. to branch a stream. */
   getState(): Float32Array[] {
-    return [...this.h.map((h) => new Float32Array(h)), ...this.c.map((c) => new Float32Array(c))];
+    const read = (block: Float32Array, layer: StepLayer): Float32Array => {
+      const out = new Float32Array(this.batch * layer.units);
+      for (let b = 0; b < this.batch; b++) {
+        const at = b * this.stateWidth + layer.stateOffset;
+        out.set(block.subarray(at, at + layer.units), b * layer.units);
+      }
+      return out;
+    };
+    return [...this.layers.map((l) => read(this.h, l)), ...this.layers.map((l) => read(this.c, l))];
   }
 
   /** Restores states from `getState`. */
@@ -256,13 +330,20 @@ export class LstmStepper {
     const n = this.layers.length;
     if (state.length !== 2 * n)
       throw new Error(`Stepper state: expected ${2 * n} arrays, got ${state.length}`);
-    for (let l = 0; l < n; l++) {
-      if (state[l].length !== this.h[l].length || state[n + l].length !== this.c[l].length) {
+    this.layers.forEach((layer, l) => {
+      const size = this.batch * layer.units;
+      if (state[l].length !== size || state[n + l].length !== size) {
         throw new Error(`Stepper state: layer ${l} has the wrong size`);
       }
-      this.h[l].set(state[l]);
-      this.c[l].set(state[n + l]);
-    }
+    });
+    this.layers.forEach((layer, l) => {
+      for (let b = 0; b < this.batch; b++) {
+        const at = b * this.stateWidth + layer.stateOffset;
+        const from = b * layer.units;
+        this.h.set(state[l].subarray(from, from + layer.units), at);
+        this.c.set(state[n + l].subarray(from, from + layer.units), at);
+      }
+    });
   }
 
   /**
@@ -278,52 +359,90 @@ export class LstmStepper {
         throw new Error(`Stepper: token id ${t} is outside the vocabulary (${this.vocabSize})`);
       }
     }
-    for (let l = 0; l < this.layers.length; l++) {
-      const layer = this.layers[l];
-      const { units, rowWidth, weightsT, bias } = layer;
-      const gates = 4 * units;
-      const input = this.inputs[l];
-      const z = this.z[l];
-      const h = this.h[l];
-      const c = this.c[l];
-      // input_b = [x_b, h_b, 0...]
-      for (let b = 0; b < batch; b++) {
-        const base = b * rowWidth;
-        if (l > 0) input.set(this.h[l - 1].subarray(b * layer.inputSize, (b + 1) * layer.inputSize), base);
-        input.set(h.subarray(b * units, (b + 1) * units), base + layer.xWidth);
+    const { team, layers } = this;
+    const groups = batch >> 2;
+    const stream = this.stateWidth * 4;
+    const hAt = this.h.byteOffset;
+    const cAt = this.c.byteOffset;
+    const bytes = PANEL * 4;
+    for (let l = 0; l < layers.length; l++) {
+      const { weights, init, z, k, inputOffset, stateOffset } = layers[l];
+      const gates = 4 * layers[l].padded;
+      const w = weights.byteOffset;
+      // Layer 0 starts from each stream's token row (bias included), the others from the bias.
+      if (l === 0) {
+        for (let b = 0; b < groups * 4; b++)
+          this.tokenInit.set(init.subarray(tokens[b] * gates, (tokens[b] + 1) * gates), b * gates);
       }
-      // z = bias (+ token row) + W^T . input
-      for (let b = 0; b < batch; b++) z.set(bias, b * gates);
-      this.gemvStreams(weightsT, input, rowWidth, z, gates, gates, rowWidth);
-      if (layer.tokenRows) {
-        for (let b = 0; b < batch; b++) {
-          const src = tokens[b] * gates;
-          const dst = b * gates;
-          for (let j = 0; j < gates; j++) z[dst + j] += layer.tokenRows[src + j];
+      const four = jobIds.panels4(l);
+      for (const [from, count] of this.chunks[l]) {
+        const rows = from * bytes;
+        for (let b = 0; b < groups * 4; b += 4) {
+          const start = l === 0 ? this.tokenInit.byteOffset + b * gates * 4 : init.byteOffset;
+          team.add(
+            four,
+            w + from * k * bytes,
+            hAt + b * stream + inputOffset * 4,
+            start + rows,
+            z.byteOffset + b * gates * 4 + rows,
+            count,
+            k,
+          );
+        }
+        for (let b = groups * 4; b < batch; b++) {
+          const start = init.byteOffset + (l === 0 ? tokens[b] * gates * 4 : 0);
+          team.add(
+            jobIds.panels,
+            w + from * k * bytes,
+            hAt + b * stream + inputOffset * 4,
+            start + rows,
+            z.byteOffset + b * gates * 4 + rows,
+            count,
+            k,
+          );
         }
       }
+      team.run();
+      const gatesJob = jobIds.gates(this.spec, l);
       for (let b = 0; b < batch; b++) {
-        const zb = b * gates;
-        const sb = b * units;
-        for (let k = 0; k < units; k++) {
-          const i = sigmoid(z[zb + k]);
-          const f = sigmoid(z[zb + units + k]);
-          const g = Math.tanh(z[zb + 2 * units + k]);
-          const o = sigmoid(z[zb + 3 * units + k]);
-          const cNew = f * c[sb + k] + i * g;
-          c[sb + k] = cNew;
-          h[sb + k] = o * Math.tanh(cNew);
-        }
+        const [zb, cb, hb] = [
+          z.byteOffset + b * gates * 4,
+          cAt + b * stream + stateOffset * 4,
+          hAt + b * stream + stateOffset * 4,
+        ];
+        for (const [from, groups] of this.gateChunks[l])
+          team.add(gatesJob, zb + from * 16, cb + from * 16, hb + from * 16, groups);
       }
+      team.run();
     }
-    const top = this.h[this.h.length - 1];
-    const units = this.layers[this.layers.length - 1].units;
-    const vocab = this.vocabSize;
-    for (let b = 0; b < batch; b++) {
-      this.denseIn.set(top.subarray(b * units, (b + 1) * units), b * this.topWidth);
-      this.logits.set(this.denseBias, b * vocab);
+    const top = layers[layers.length - 1];
+    const vp = this.paddedVocab;
+    const x = hAt + top.stateOffset * 4;
+    const dense = this.denseWeights.byteOffset;
+    const bias = this.denseBias.byteOffset;
+    const logits = this.logits.byteOffset;
+    const four = jobIds.panels4(layers.length);
+    for (const [from, count] of this.chunks[layers.length]) {
+      const rows = from * bytes;
+      const w = dense + from * top.padded * bytes;
+      for (let b = 0; b < groups * 4; b += 4)
+        team.add(four, w, x + b * stream, bias + rows, logits + b * vp * 4 + rows, count, top.padded);
+      for (let b = groups * 4; b < batch; b++)
+        team.add(
+          jobIds.panels,
+          w,
+          x + b * stream,
+          bias + rows,
+          logits + b * vp * 4 + rows,
+          count,
+          top.padded,
+        );
     }
-    this.gemvStreams(this.denseT, this.denseIn, this.topWidth, this.logits, vocab, vocab, this.topWidth);
-    return this.logits;
+    team.run();
+    if (this.out !== this.logits) {
+      const vocab = this.vocabSize;
+      for (let b = 0; b < batch; b++) this.out.set(this.logits.subarray(b * vp, b * vp + vocab), b * vocab);
+    }
+    return this.out;
   }
 }
