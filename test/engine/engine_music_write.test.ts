@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeOutput } from '../../src/main/engine/generate/outputs.ts';
 import { EngineClient } from '../../src/main/engine/host/client.ts';
 import { forkLauncher } from '../../src/main/engine/host/engine_process.ts';
-import { midiToNoteSequence } from '../../src/main/engine/music/midi_io.ts';
+import { midiToNoteSequence, multiTrackToMidi } from '../../src/main/engine/music/midi_io.ts';
+import type { MultiTrackMidi } from '../../src/shared/music/multi_track.ts';
 import { IpcError, type NoteSequenceWire } from '../../src/shared/ipc/index.ts';
 
 let work: string;
@@ -81,6 +82,50 @@ describe('engine music.write (the studio exports)', () => {
     expect(made.bytes).toBe(Buffer.byteLength(text));
     expect(text).toMatch(/^T:Jigs 2$/m);
     expect(text).toBe(encodeOutput({ sequence: phrase }, 'abc', 'Jigs 2'));
+  });
+
+  it('writes a multi-track file (a project export): the bytes of the MIDI module, refusing a bad one', async () => {
+    const project: MultiTrackMidi = {
+      title: 'Song',
+      tempos: [
+        { tick: 0, qpm: 90 },
+        { tick: 1920, qpm: 120 },
+      ],
+      timeSignatures: [{ tick: 0, numerator: 3, denominator: 4 }],
+      keySignatures: [{ tick: 0, key: 2, mode: 'major' }],
+      tracks: [
+        {
+          name: 'Lead',
+          program: 40,
+          notes: [{ pitch: 74, velocity: 90, tick: 0, duration: 480 }],
+          controllers: [],
+        },
+        {
+          name: 'Bass',
+          program: 32,
+          notes: [{ pitch: 38, velocity: 70, tick: 480, duration: 1440 }],
+          controllers: [{ tick: 480, controller: 64, value: 127 }],
+        },
+      ],
+    };
+    const file = path.join(work, 'song.mid');
+    const written = await client.request('music.write', { path: file, format: 'mid', multiTrack: project });
+    const bytes = readFileSync(file);
+    expect(written).toEqual({ path: file, bytes: bytes.length });
+    expect(Buffer.from(multiTrackToMidi(project)).equals(bytes)).toBe(true);
+    const back = midiToNoteSequence(new Uint8Array(bytes));
+    expect(back.instruments.map((i) => [i.name, i.program])).toEqual([
+      ['Lead', 40],
+      ['Bass', 32],
+    ]);
+    const bad = structuredClone(project);
+    bad.tracks[0].notes[0].velocity = 0;
+    const error = await client
+      .request('music.write', { path: path.join(work, 'bad.mid'), format: 'mid', multiTrack: bad })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(IpcError);
+    expect((error as IpcError).code).toBe('bad_payload');
+    expect(readdirSync(work)).not.toContain('bad.mid');
   });
 
   it('answers an error (and writes nothing) where the path cannot be written', async () => {

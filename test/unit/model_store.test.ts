@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ModelStore, modelRecord } from '../../src/main/app/storage/model_store.ts';
-import { ModelRecordSchema } from '../../src/shared/ipc/index.ts';
+import { ModelIdSchema, ModelRecordSchema } from '../../src/shared/ipc/index.ts';
 
 let dir: string;
 
@@ -76,19 +76,20 @@ describe('ModelStore', () => {
     expect(record).toMatchObject({ name: 'New', dataset: 'Jigs', epochs: 1, bestValLoss: 2.5, codec: 'abc' });
   });
 
-  it('renames through meta.json and deletes the folder; bad ids never touch the disk', async () => {
+  it('renames through meta.json and deletes the folder; bad ids are refused before the store', async () => {
     writeModel('one', meta('One', '2026-01-01T00:00:00Z'));
     const store = new ModelStore(dir);
-    expect((await store.rename('one', 'Renamed'))?.meta.name).toBe('Renamed');
+    const one = ModelIdSchema.parse('one');
+    expect((await store.rename(one, 'Renamed'))?.meta.name).toBe('Renamed');
     expect(JSON.parse(readFileSync(path.join(dir, 'one', 'meta.json'), 'utf8')).vocabulary).toEqual([
       '<s>',
       '</s>',
       'A',
     ]);
-    expect(await store.rename('missing', 'x')).toBeUndefined();
-    expect(await store.remove('../one')).toBe(false);
-    expect(() => store.folder('../one')).toThrow(/Bad model id/);
-    expect(await store.remove('one')).toBe(true);
+    expect(await store.rename(ModelIdSchema.parse('missing'), 'x')).toBeUndefined();
+    // The store takes ModelIds only: text that could leave models/ never becomes one.
+    for (const bad of ['../one', 'One', '', 'a/b']) expect(ModelIdSchema.safeParse(bad).success).toBe(false);
+    expect(await store.remove(one)).toBe(true);
     expect(await store.list()).toEqual([]);
   });
 });

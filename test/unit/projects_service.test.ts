@@ -2,11 +2,12 @@ import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IpcError } from '../../src/shared/ipc/index.ts';
+import { engineRequests, IpcError } from '../../src/shared/ipc/index.ts';
 import { ticksToSeconds } from '../../src/shared/project/time.ts';
 import { applyEdit } from '../../src/shared/project/edits.ts';
 import { ProjectsService } from '../../src/main/app/projects_service.ts';
 import { ProjectStore } from '../../src/main/app/storage/project_store.ts';
+import { musicHandlers } from '../../src/main/engine/host/handlers/music.ts';
 import { midiToNoteSequence } from '../../src/main/engine/music/midi_io.ts';
 import { sharedData } from '../helpers/data.ts';
 import { nid, note, sampleProject, tid } from './project_fixtures.ts';
@@ -25,11 +26,17 @@ beforeEach(async () => {
     path.join(dir, 'autosave'),
     path.join(dir, 'recent-projects.json'),
   );
-  service = new ProjectsService(store, {
-    exportsDir: path.join(dir, 'exports'),
-    dragDir: path.join(dir, 'drag-out'),
-    downloadUrl: (name) => `/exports/${name}`,
-  });
+  // The engine's own music.write handler, behind the contract's schema as in the engine process.
+  const write = musicHandlers()['music.write'];
+  service = new ProjectsService(
+    store,
+    {
+      exportsDir: path.join(dir, 'exports'),
+      dragDir: path.join(dir, 'drag-out'),
+      downloadUrl: (name) => `/exports/${name}`,
+    },
+    async (payload) => write(engineRequests['music.write'].payload.parse(payload)),
+  );
 });
 
 afterEach(async () => {

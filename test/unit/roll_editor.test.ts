@@ -244,3 +244,18 @@ describe('piano roll editing through the controller', () => {
     expect(roll.view.pxPerTick).toBeGreaterThan(0);
   });
 });
+
+describe('a fresh start (project opened or imported)', () => {
+  it('the roll goes back to the Select tool and tells the toolbar', () => {
+    const roll = new RollController(new ProjectSession(), () => undefined);
+    const told: string[] = [];
+    roll.onTool = (tool) => told.push(tool);
+    roll.setTool('draw');
+    roll.startFresh();
+    expect(roll.tool).toBe('select');
+    expect(told).toEqual(['draw', 'select']);
+    // Already on Select: nothing to tell.
+    roll.startFresh();
+    expect(told).toEqual(['draw', 'select']);
+  });
+});

@@ -5,6 +5,7 @@ import {
   type ParsedPayloadOf,
   type Transport,
 } from '../../shared/ipc/index.ts';
+import type { DatasetUploads } from './dataset_uploads.ts';
 import type { DatasetService } from './datasets_service.ts';
 import type { GenerationService } from './generation_service.ts';
 import type { ModelsService } from './models_service.ts';
@@ -23,6 +24,8 @@ export interface HostFacts {
 /** The host's services behind the handlers; absent ones answer a typed error. */
 export interface HostServices {
   datasets?: DatasetService;
+  /** Music files the page sends for a dataset (its upload folders). */
+  uploads?: DatasetUploads;
   models?: ModelsService;
   training?: TrainingService;
   generation?: GenerationService;
@@ -69,6 +72,14 @@ export function createHandlers(facts: HostFacts, services: HostServices = {}): H
     'datasets.get': ({ id }) => datasets().get(id),
     'datasets.remove': async ({ id }) => ({ removed: await datasets().remove(id) }),
     'datasets.inspect': ({ paths }) => datasets().inspect(paths),
+    'datasets.upload': (payload) => {
+      if (!services.uploads)
+        throw new IpcError({
+          code: 'unsupported',
+          message: 'This host takes no uploads: give the path instead',
+        });
+      return services.uploads.receive(payload);
+    },
     'jobs.cancel': async ({ jobId }) => ({
       cancelled: services.generation?.has(jobId)
         ? await generation().cancel(jobId)

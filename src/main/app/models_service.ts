@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  IdSchema,
   IpcError,
   type ModelId,
   type ModelRecord,
@@ -11,6 +9,7 @@ import {
   type ResultOf,
 } from '../../shared/ipc/index.ts';
 import type { DatasetService } from './datasets_service.ts';
+import { newModelId } from './jobs/new_ids.ts';
 import { writeFileAtomic } from './storage/atomic.ts';
 import {
   MODEL_ARCHIVE_EXTENSION,
@@ -84,7 +83,7 @@ export class ModelsService {
   async duplicate(id: ModelId, name?: string): Promise<ModelSummary> {
     this.training.assertIdle(id);
     const source = await this.get(id);
-    const copy = await this.store.duplicate(id, randomUUID(), name ?? `${source.name} copy`.slice(0, 200));
+    const copy = await this.store.duplicate(id, newModelId(), name ?? `${source.name} copy`.slice(0, 200));
     if (!copy) throw new IpcError({ code: 'not_found', message: `No model with id ${id}` });
     return summary(this.record(copy, await this.datasetNames(), new Set()));
   }
@@ -131,7 +130,7 @@ export class ModelsService {
       name !== checked.meta.name
         ? { ...checked.files, 'meta.json': renamedMeta(checked.files['meta.json'], name) }
         : checked.files;
-    const installed = await this.store.install(randomUUID(), files);
+    const installed = await this.store.install(newModelId(), files);
     if (!installed)
       throw new IpcError({ code: 'internal', message: 'The imported model could not be read back' });
     return summary(this.record(installed, await this.datasetNames(), new Set()));
@@ -155,7 +154,7 @@ export class ModelsService {
   /** Puts the model deleted last back (`not_found` when it is no longer in the trash). */
   async restore(id: ModelId): Promise<ModelSummary> {
     const trashed = path.join(this.trashDir, id);
-    if (!IdSchema.safeParse(id).success || !(await stat(trashed).catch(() => undefined))) {
+    if (!(await stat(trashed).catch(() => undefined))) {
       throw new IpcError({
         code: 'not_found',
         message: 'That model can no longer be restored: only the last one deleted can',
@@ -169,7 +168,7 @@ export class ModelsService {
    * Refuses a change to a model shipped with the app, with a message that says what to do
    * (`unsupported`); "Train more" asks this too.
    */
-  assertWritable(id: string, action: 'renamed' | 'deleted' | 'trained more'): void {
+  assertWritable(id: ModelId, action: 'renamed' | 'deleted' | 'trained more'): void {
     try {
       this.store.assertWritable(id, action);
     } catch (error) {
@@ -183,7 +182,11 @@ export class ModelsService {
     return path.join(this.store.dir, '..', 'trash', 'models');
   }
 
-  private record(model: StoredModel, names: Map<string, string>, training: Set<string>): ModelRecord {
+  private record(
+    model: StoredModel,
+    names: Map<string, string>,
+    training: ReadonlySet<ModelId>,
+  ): ModelRecord {
     const key = model.meta.dataset ? pathsKey(model.meta.dataset.paths) : '';
     return modelRecord(model, names.get(key) ?? null, training.has(model.id));
   }

@@ -1,20 +1,32 @@
 /**
  * Music files <-> projects on the host: MIDI/ABC bytes become project tracks, and a project (or
- * some of its tracks, or a selection) becomes MIDI or ABC bytes. Done in main, beside the
- * generation export, with the engine's readers and writers (pure functions, no model needed).
+ * some of its tracks, or a selection) becomes ABC text or the multi-track description the engine's
+ * `music.write` turns into MIDI bytes (all MIDI writing is the engine's music I/O). Reading and the
+ * ABC text use the engine's readers and writers here (pure functions, no model needed).
  */
 import { IpcError } from '../../shared/ipc/index.ts';
 import type { NoteSequence } from '../../shared/music/note_sequence.ts';
+import type { MultiTrackMidi, MultiTrackPart } from '../../shared/music/multi_track.ts';
 import {
+  audibleTracks,
   projectToSequence,
   sequenceToTracks,
+  type SequenceSelection,
   type TracksFromSequence,
 } from '../../shared/project/convert.ts';
 import { newProject } from '../../shared/project/create.ts';
-import type { NoteId, Project, ProjectKey, TempoEvent, TrackId } from '../../shared/project/types.ts';
+import type {
+  NoteId,
+  Project,
+  ProjectKey,
+  ProjectNote,
+  TempoEvent,
+  Track,
+  TrackId,
+} from '../../shared/project/types.ts';
 import { sequenceToAbc } from '../engine/music/abc/index.ts';
 import { parseAbcText } from '../engine/music/abc/import_text.ts';
-import { midiToNoteSequence, noteSequenceToMidi } from '../engine/music/midi_io.ts';
+import { midiToNoteSequence } from '../engine/music/midi_io.ts';
 
 /** What a music file became. */
 export interface ImportedMusic extends TracksFromSequence {
@@ -118,16 +130,62 @@ export interface ExportChoice {
   noteIds?: readonly string[];
 }
 
-/** The project's chosen part as a sequence (every chosen track, muted or not). */
-function chosenSequence(project: Project, choice: ExportChoice): NoteSequence {
+/** An export choice as a selection of tracks and notes (ids from the page are the project's ids). */
+function selectionOf(choice: ExportChoice): Pick<SequenceSelection, 'trackIds' | 'noteIds'> {
   const trackIds = choice.trackIds as readonly TrackId[] | undefined;
   const noteIds = choice.noteIds as readonly NoteId[] | undefined;
-  return projectToSequence(project, { ...(trackIds ? { trackIds } : {}), ...(noteIds ? { noteIds } : {}) });
+  return { ...(trackIds ? { trackIds } : {}), ...(noteIds ? { noteIds } : {}) };
 }
 
-/** A Standard MIDI File (type 1): tempo map, meter, key, one named track per project track with its program. */
-export function projectToMidi(project: Project, choice: ExportChoice = {}): Uint8Array {
-  return noteSequenceToMidi(chosenSequence(project, choice));
+/** The project's chosen part as a sequence (every chosen track, muted or not). */
+function chosenSequence(project: Project, choice: ExportChoice): NoteSequence {
+  return projectToSequence(project, selectionOf(choice));
+}
+
+/**
+ * One project track as a part of the file, with its chosen notes. Its controller changes (a
+ * recorded sustain pedal) are not written, as before the export moved to the engine: a reader
+ * with note-seq semantics (ours) would lengthen the notes under the pedal on the way back.
+ */
+function trackPart(track: Track, notes: readonly ProjectNote[]): MultiTrackPart {
+  return {
+    name: track.name,
+    program: track.program,
+    notes: notes.map((note) => ({
+      pitch: note.pitch,
+      velocity: note.velocity,
+      tick: note.start,
+      duration: note.duration,
+    })),
+    controllers: [],
+  };
+}
+
+/**
+ * What the engine writes as a project's MIDI export (type 1): its tempo map, meter and key, then
+ * one named track with its program per chosen project track that has chosen notes (the audible
+ * tracks when none are named). The project's ticks are the file's (both 480 per quarter), so
+ * nothing is rounded on the way.
+ */
+export function projectToMultiTrack(project: Project, choice: ExportChoice = {}): MultiTrackMidi {
+  const { trackIds, noteIds } = selectionOf(choice);
+  const chosen = noteIds ? new Set<NoteId>(noteIds) : undefined;
+  const tracks = audibleTracks(project, trackIds).flatMap((track) => {
+    const notes = chosen ? track.notes.filter((note) => chosen.has(note.id)) : track.notes;
+    return notes.length ? [trackPart(track, notes)] : [];
+  });
+  // Fields picked one by one: a project keeps unknown fields of newer files, the wire takes none.
+  return {
+    title: project.name,
+    tempos: project.tempos.map(({ tick, qpm }) => ({ tick, qpm })),
+    timeSignatures: project.timeSignatures.map(({ tick, numerator, denominator }) => ({
+      tick,
+      numerator,
+      denominator,
+    })),
+    keySignatures: project.key ? [{ tick: 0, key: project.key.tonic, mode: project.key.mode }] : [],
+    tracks,
+  };
 }
 
 const MAJOR_NAMES = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];

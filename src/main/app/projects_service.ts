@@ -3,6 +3,8 @@ import path from 'node:path';
 import {
   IpcError,
   MAX_UPLOAD_BYTES,
+  type EnginePayloadOf,
+  type EngineResultOf,
   type ParsedPayloadOf,
   type ProjectSource,
   type ResultOf,
@@ -15,7 +17,7 @@ import {
   importMusic,
   projectFromMusic,
   projectToAbc,
-  projectToMidi,
+  projectToMultiTrack,
 } from './project_music.ts';
 import { writeFileAtomic } from './storage/atomic.ts';
 import { safeFileName } from './storage/file_names.ts';
@@ -39,6 +41,9 @@ export interface ProjectFileTarget {
   /** Native save dialog for an exported MIDI/ABC file (Electron). */
   saveExportDialog?: (suggestedName: string, format: 'mid' | 'abc') => Promise<string | undefined>;
 }
+
+/** Writes MIDI files: the engine's `music.write` (all MIDI encoding is the engine's music I/O). */
+export type MusicWriter = (payload: EnginePayloadOf<'music.write'>) => Promise<EngineResultOf<'music.write'>>;
 
 /** A file to read, by name and bytes. */
 interface SourceFile {
@@ -73,6 +78,7 @@ export class ProjectsService {
   constructor(
     private readonly store: ProjectStore,
     private readonly target: ProjectFileTarget,
+    private readonly writeMusic: MusicWriter,
   ) {}
 
   async save(payload: ParsedPayloadOf<'projects.save'>): Promise<ResultOf<'projects.save'>> {
@@ -166,7 +172,15 @@ export class ProjectsService {
 
   async export(payload: ParsedPayloadOf<'projects.export'>): Promise<ResultOf<'projects.export'>> {
     const project = checkedProject(payload.project);
-    const data = this.exportData(project, payload);
+    const choice = {
+      ...(payload.trackIds ? { trackIds: payload.trackIds } : {}),
+      ...(payload.noteIds ? { noteIds: payload.noteIds } : {}),
+    };
+    // Made before a dialog opens, so a refusal (ABC of chords) comes first.
+    const data =
+      payload.format === 'mid'
+        ? projectToMultiTrack(project, choice)
+        : Buffer.from(payload.format === 'abc' ? projectToAbc(project, choice) : serializeProject(project));
     const fileName = this.exportName(project, payload);
     let file = payload.path;
     if (!file) {
@@ -181,13 +195,17 @@ export class ProjectsService {
     }
     const inExports = !file;
     file = path.resolve(file ?? path.join(this.target.exportsDir, fileName));
-    await writeFileAtomic(file, data);
+    let bytes: number;
+    if (data instanceof Uint8Array) {
+      await writeFileAtomic(file, data);
+      bytes = data.length;
+    } else bytes = (await this.writeMusic({ path: file, format: 'mid', multiTrack: data })).bytes;
     const url =
       inExports && this.target.downloadUrl ? this.target.downloadUrl(path.basename(file)) : undefined;
     return {
       path: file,
       fileName: path.basename(file),
-      bytes: data.length,
+      bytes,
       ...(url ? { downloadUrl: url } : {}),
     };
   }
@@ -198,18 +216,8 @@ export class ProjectsService {
   ): Promise<string> {
     const project = checkedProject(payload.project);
     const file = path.join(this.target.dragDir, this.exportName(project, { ...payload, format: 'mid' }));
-    await writeFileAtomic(file, projectToMidi(project, payload));
+    await this.writeMusic({ path: file, format: 'mid', multiTrack: projectToMultiTrack(project, payload) });
     return file;
-  }
-
-  private exportData(project: Project, payload: ParsedPayloadOf<'projects.export'>): Uint8Array {
-    const choice = {
-      ...(payload.trackIds ? { trackIds: payload.trackIds } : {}),
-      ...(payload.noteIds ? { noteIds: payload.noteIds } : {}),
-    };
-    if (payload.format === 'mid') return projectToMidi(project, choice);
-    if (payload.format === 'abc') return Buffer.from(projectToAbc(project, choice));
-    return Buffer.from(serializeProject(project));
   }
 
   /** `name.ext` from the payload's name or the project's (what it holds added: "-selection", "-melody"). */

@@ -3,6 +3,7 @@ import type { EngineStatus, Handlers, ParsedPayloadOf, Transport } from '../../s
 import { EngineClient } from '../engine/host/client.ts';
 import type { EngineLauncher } from '../engine/host/engine_process.ts';
 import { prepareDataDir, type DataDirLayout } from './data_dir.ts';
+import { DatasetUploads, sweepUnusedUploads } from './dataset_uploads.ts';
 import { DatasetService, type Broadcast } from './datasets_service.ts';
 import { GenerationService, type ExportTarget } from './generation_service.ts';
 import { createHandlers } from './handlers.ts';
@@ -81,6 +82,9 @@ export async function startStudioCore(options: StudioCoreOptions): Promise<Studi
     }),
   );
   const datasets = new DatasetService(engine, store, layout.tokenCache, broadcast);
+  const uploads = new DatasetUploads(path.join(layout.root, 'uploads'));
+  // Upload folders no dataset uses (never imported, or their dataset removed) go after a day.
+  void sweepUnusedUploads(uploads, layout.datasets).catch(() => undefined);
   const modelStore = new ModelStore(
     layout.models,
     (folder, reason) =>
@@ -127,11 +131,13 @@ export async function startStudioCore(options: StudioCoreOptions): Promise<Studi
       ...(options.saveProjectDialog ? { saveProjectDialog: options.saveProjectDialog } : {}),
       ...(options.saveDialog ? { saveExportDialog: options.saveDialog } : {}),
     },
+    (payload) => engine.request('music.write', payload),
   );
   const handlers = createHandlers(
     { version: options.version, transport: options.transport },
     {
       datasets,
+      uploads,
       models,
       training,
       generation,

@@ -165,12 +165,12 @@ export class TrainingService {
   }
 
   /** Ids of the models being trained now. */
-  trainingModelIds(): Set<string> {
+  trainingModelIds(): Set<ModelId> {
     return new Set(this.jobs.runningJobs().map(([, job]) => job.modelId));
   }
 
   /** Refuses to touch a model while it trains. */
-  assertIdle(modelId: string): void {
+  assertIdle(modelId: ModelId): void {
     if (this.trainingModelIds().has(modelId)) {
       throw new IpcError({ code: 'busy', message: 'This model is training: stop it first' });
     }

@@ -9,6 +9,7 @@ import {
 } from './schemas/datasets.ts';
 import { EngineStatusSchema, LogLineSchema, OpenPathsPayloadSchema } from './schemas/engine.ts';
 import { LaunchFileSchema } from './schemas/launch.ts';
+import { DatasetUploadPayloadSchema, DatasetUploadedSchema } from './schemas/uploads.ts';
 import { DatasetIdSchema, JobIdSchema, LocalPathSchema, ModelIdSchema } from './schemas/ids.ts';
 import {
   GenerationEventSchema,
@@ -100,6 +101,8 @@ export const requests = {
     payload: z.strictObject({ id: DatasetIdSchema }),
     result: z.strictObject({ removed: z.boolean() }),
   },
+  /** One music file from the page (browser picker or drop) into an upload folder to import. */
+  'datasets.upload': { payload: DatasetUploadPayloadSchema, result: DatasetUploadedSchema },
   /** Counts the MIDI and ABC files under paths (no import), so the UI can pick the codec. */
   'datasets.inspect': {
     payload: z.strictObject({ paths: z.array(LocalPathSchema).min(1).max(1000) }),

@@ -14,6 +14,7 @@ import {
 } from './schemas/generation.ts';
 import { ArchitectureChoiceSchema } from './schemas/models.ts';
 import { NoteSequenceSchema } from './schemas/note_sequence.ts';
+import { MultiTrackMidiSchema } from './schemas/multi_track.ts';
 import {
   TrainingEstimateSchema,
   TrainingFinishedSchema,
@@ -120,17 +121,23 @@ export const engineRequests = {
     payload: GenerationSettingsSchema.extend({ jobId: JobIdSchema, modelDir: LocalPathSchema }),
     result: z.strictObject({ jobId: JobIdSchema }),
   },
-  /** Encodes music as MIDI or ABC and writes it to `path` atomically (exports: music I/O is the engine's). */
+  /**
+   * Encodes music as MIDI or ABC and writes it to `path` atomically (exports: music I/O is the
+   * engine's): one sequence (a take), or a multi-track file (a project, its tracks or a selection).
+   */
   'music.write': {
-    payload: z.strictObject({
-      path: LocalPathSchema,
-      format: z.enum(['mid', 'abc']),
-      sequence: NoteSequenceSchema,
-      /** ABC text the model wrote itself (ABC models): written as is; otherwise ABC is made from the notes. */
-      abc: z.string().max(200_000).optional(),
-      /** The ABC tune's title when it is made from the notes. */
-      title: z.string().min(1).max(200),
-    }),
+    payload: z.union([
+      z.strictObject({
+        path: LocalPathSchema,
+        format: z.enum(['mid', 'abc']),
+        sequence: NoteSequenceSchema,
+        /** ABC text the model wrote itself (ABC models): written as is; otherwise ABC is made from the notes. */
+        abc: z.string().max(200_000).optional(),
+        /** The ABC tune's title when it is made from the notes. */
+        title: z.string().min(1).max(200),
+      }),
+      z.strictObject({ path: LocalPathSchema, format: z.literal('mid'), multiTrack: MultiTrackMidiSchema }),
+    ]),
     result: z.strictObject({ path: LocalPathSchema, bytes: z.number().int().nonnegative() }),
   },
 } as const;

@@ -23,12 +23,14 @@ const TrackIdSchema = z.custom<TrackId>(idText, 'a track id is 1..100 characters
 const ProjectIdSchema = z.custom<ProjectId>(idText, 'a project id is 1..100 characters');
 const GenerationIdSchema = z.custom<GenerationId>(idText, 'a generation id is 1..100 characters');
 
-const Tick = z
+/** A tick on the grid (also the multi-track MIDI wire's). */
+export const Tick = z
   .number()
   .int()
   .min(0)
   .max(2 ** 40);
-const Midi7 = z.number().int().min(0).max(127);
+/** A MIDI data value 0..127 (also the multi-track MIDI wire's). */
+export const Midi7 = z.number().int().min(0).max(127);
 const Name = z
   .string()
   .max(200)
@@ -107,16 +109,25 @@ export const TrackSchema = z.looseObject({
 });
 
 const TempoEventSchema = z.looseObject({ tick: Tick, qpm: z.number().min(10).max(1000) });
-const TimeSignatureEventSchema = z.looseObject({
-  tick: Tick,
+/** A time signature's numerator and denominator (also the multi-track MIDI wire's). */
+export const MeterFields = {
   numerator: z.number().int().min(1).max(64),
   denominator: z
     .number()
     .int()
     .refine((d) => [1, 2, 4, 8, 16, 32, 64].includes(d), 'a power of two up to 64'),
-});
+};
+const TimeSignatureEventSchema = z.looseObject({ tick: Tick, ...MeterFields });
 
-const KeyModeSchema = z.enum(['major', 'minor', 'dorian', 'phrygian', 'lydian', 'mixolydian', 'locrian']);
+export const KeyModeSchema = z.enum([
+  'major',
+  'minor',
+  'dorian',
+  'phrygian',
+  'lydian',
+  'mixolydian',
+  'locrian',
+]);
 
 export const ProjectGenerationSettingsSchema = z.looseObject({
   modelId: z.string().max(200).optional(),

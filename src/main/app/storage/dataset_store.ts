@@ -2,7 +2,7 @@ import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   DatasetRecordSchema,
-  IdSchema,
+  type DatasetId,
   type DatasetRecord,
   type DatasetSummary,
 } from '../../../shared/ipc/index.ts';
@@ -24,8 +24,7 @@ export class DatasetStore {
   }
 
   /** One record, or undefined when there is none (or it is unreadable). */
-  async get(id: string): Promise<DatasetRecord | undefined> {
-    if (!IdSchema.safeParse(id).success) return undefined;
+  async get(id: DatasetId): Promise<DatasetRecord | undefined> {
     return this.read(this.file(id));
   }
 
@@ -47,8 +46,7 @@ export class DatasetStore {
   }
 
   /** Deletes a record; false when there was none. */
-  async remove(id: string): Promise<boolean> {
-    if (!IdSchema.safeParse(id).success) return false;
+  async remove(id: DatasetId): Promise<boolean> {
     try {
       await rm(this.file(id));
       return true;
@@ -57,7 +55,8 @@ export class DatasetStore {
     }
   }
 
-  private file(id: string): string {
+  /** A `DatasetId` has passed `DatasetIdSchema`, so its file cannot escape the folder. */
+  private file(id: DatasetId): string {
     return path.join(this.dir, `${id}.json`);
   }
 

@@ -1,6 +1,6 @@
 import { cp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { IdSchema, ModelIdSchema, type ModelRecord } from '../../../shared/ipc/index.ts';
+import { ModelIdSchema, type ModelId, type ModelRecord } from '../../../shared/ipc/index.ts';
 import { parseModelMeta, type ModelMeta } from '../../engine/model/meta.ts';
 import { writeStartCheckpoint } from '../../engine/pack/start_checkpoint.ts';
 import { writeFolderAtomic, writeJsonAtomic } from './atomic.ts';
@@ -13,7 +13,7 @@ import {
 
 /** A model folder as read from disk: its id, meta.json and size. */
 export interface StoredModel {
-  id: string;
+  id: ModelId;
   meta: ModelMeta;
   sizeBytes: number;
   /** Shipped with the app (read-only). */
@@ -57,9 +57,11 @@ export class ModelStore {
     readonly shippedDir?: string,
   ) {}
 
-  /** The folder of a model id (the id is checked, so it cannot escape models/ or the shipped folder). */
-  folder(id: string): string {
-    if (!IdSchema.safeParse(id).success) throw new Error(`Bad model id ${JSON.stringify(id)}`);
+  /**
+   * The folder of a model id. A `ModelId` has passed `ModelIdSchema` (lower-case letters, digits
+   * and dashes), so it cannot escape models/ or the shipped folder.
+   */
+  folder(id: ModelId): string {
     if (isShippedId(id)) {
       if (!this.shippedDir) throw new Error(`No shipped models here (model id ${id})`);
       return path.join(this.shippedDir, id.slice(SHIPPED_ID_PREFIX.length));
@@ -71,7 +73,7 @@ export class ModelStore {
    * Every readable model, newest first, then the shipped ones by name; `quiet` ids (still being
    * written) are skipped without a report.
    */
-  async list(quiet: ReadonlySet<string> = new Set()): Promise<StoredModel[]> {
+  async list(quiet: ReadonlySet<ModelId> = new Set()): Promise<StoredModel[]> {
     const own = await this.readAll(this.dir, '', quiet);
     const shipped = this.shippedDir ? await this.readAll(this.shippedDir, SHIPPED_ID_PREFIX, quiet) : [];
     return [
@@ -82,34 +84,35 @@ export class ModelStore {
     ];
   }
 
-  private async readAll(dir: string, prefix: string, quiet: ReadonlySet<string>): Promise<StoredModel[]> {
+  private async readAll(dir: string, prefix: string, quiet: ReadonlySet<ModelId>): Promise<StoredModel[]> {
     let names: string[];
     try {
       names = await readdir(dir);
     } catch {
       return [];
     }
-    const ids = names
-      .map((name) => `${prefix}${name}`)
-      // A data-folder model whose id looks shipped could never be addressed: skipped.
-      .filter((id) => IdSchema.safeParse(id).success && isShippedId(id) === (prefix !== ''));
+    // Folder names are untrusted text: each becomes a ModelId here or is skipped. A data-folder
+    // model whose id looks shipped could never be addressed: skipped too.
+    const ids = names.flatMap((name) => {
+      const id = ModelIdSchema.safeParse(`${prefix}${name}`);
+      return id.success && isShippedId(id.data) === (prefix !== '') ? [id.data] : [];
+    });
     const models = await Promise.all(ids.map((id) => this.read(id, quiet.has(id))));
     return models.filter((model): model is StoredModel => model !== undefined);
   }
 
   /** Refuses changes to a shipped model, naming what was asked. */
-  assertWritable(id: string, action: string): void {
+  assertWritable(id: ModelId, action: string): void {
     if (isShippedId(id)) throw new ShippedModelError(shippedModelMessage(action));
   }
 
   /** One model, or undefined when it does not exist or cannot be read. */
-  async get(id: string): Promise<StoredModel | undefined> {
-    if (!IdSchema.safeParse(id).success) return undefined;
+  async get(id: ModelId): Promise<StoredModel | undefined> {
     return this.read(id, false);
   }
 
   /** Sets a model's display name in its meta.json (atomically). */
-  async rename(id: string, name: string): Promise<StoredModel | undefined> {
+  async rename(id: ModelId, name: string): Promise<StoredModel | undefined> {
     this.assertWritable(id, 'renamed');
     const file = path.join(this.folder(id), 'meta.json');
     let raw: Record<string, unknown>;
@@ -124,8 +127,7 @@ export class ModelStore {
   }
 
   /** Deletes a model folder; false when there was none. */
-  async remove(id: string): Promise<boolean> {
-    if (!IdSchema.safeParse(id).success) return false;
+  async remove(id: ModelId): Promise<boolean> {
     this.assertWritable(id, 'deleted');
     const folder = this.folder(id);
     const exists = await stat(folder).then(
@@ -142,7 +144,7 @@ export class ModelStore {
    * the copy is made in a temporary sibling folder, then renamed into place. The copy of a
    * shipped model gets a checkpoint made from its weights.
    */
-  async duplicate(id: string, newId: string, name: string): Promise<StoredModel | undefined> {
+  async duplicate(id: ModelId, newId: ModelId, name: string): Promise<StoredModel | undefined> {
     this.assertWritable(newId, 'replaced');
     const source = await this.get(id);
     if (!source) return undefined;
@@ -159,7 +161,7 @@ export class ModelStore {
   }
 
   /** Installs validated model files as a new model folder, atomically (model.json written last). */
-  async install(newId: string, files: ModelFiles): Promise<StoredModel | undefined> {
+  async install(newId: ModelId, files: ModelFiles): Promise<StoredModel | undefined> {
     this.assertWritable(newId, 'replaced');
     await writeFolderAtomic(this.folder(newId), async (temp) => {
       for (const name of MODEL_ARCHIVE_OPTIONAL_ENTRIES) {
@@ -172,7 +174,7 @@ export class ModelStore {
     return this.get(newId);
   }
 
-  private async read(id: string, quiet: boolean): Promise<StoredModel | undefined> {
+  private async read(id: ModelId, quiet: boolean): Promise<StoredModel | undefined> {
     let folder: string;
     try {
       folder = this.folder(id);
@@ -204,7 +206,7 @@ export class ModelStore {
 export function modelRecord(model: StoredModel, datasetName: string | null, training: boolean): ModelRecord {
   const { meta } = model;
   return {
-    id: ModelIdSchema.parse(model.id),
+    id: model.id,
     name: (meta.name || model.id).slice(0, 200),
     codec: meta.codec.name,
     preset: meta.preset ? meta.preset.slice(0, 40) : null,

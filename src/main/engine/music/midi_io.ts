@@ -1,14 +1,14 @@
 /**
- * All MIDI file I/O: Standard MIDI File bytes <-> NoteSequence.
+ * All MIDI file I/O: Standard MIDI File bytes <-> NoteSequence, and multi-track files (a project's
+ * export) -> bytes. Nothing else in the app reads or writes MIDI bytes.
  *
  * Reading follows Magenta note-seq (`midi_io` + `apply_sustain_control_changes`) and is built in one
- * pass over `midi-file`'s events (much faster than @tonejs/midi's reader). Writing uses @tonejs/midi.
+ * pass over `midi-file`'s events (much faster than @tonejs/midi's reader). Writing (midi_write.ts)
+ * uses @tonejs/midi.
  */
-import pkg from '@tonejs/midi';
-import { parseMidi, writeMidi, type MidiData, type MidiEvent } from 'midi-file';
-import { keyFromSharps, sharpsOfKey } from '../../../shared/music/key_signatures.ts';
+import { parseMidi, type MidiData, type MidiEvent } from 'midi-file';
+import { keyFromSharps } from '../../../shared/music/key_signatures.ts';
 import {
-  DEFAULT_QPM,
   type InstrumentInfo,
   type KeySignature,
   type Note,
@@ -17,18 +17,16 @@ import {
   type TempoChange,
   type TimeSignature,
 } from '../../../shared/music/note_sequence.ts';
-import { TempoMap } from '../../../shared/music/sequences.ts';
 import type { FileImport } from './music_item.ts';
+import { DRUM_CHANNEL } from './midi_write.ts';
 
-const { Midi } = pkg;
+export { multiTrackToMidi, noteSequenceToMidi } from './midi_write.ts';
 
 /** A file that is not a readable Standard MIDI File; the message says why, for a person. */
 export class MidiFormatError extends Error {
   override name = 'MidiFormatError';
 }
 
-/** MIDI channel of General MIDI percussion (channel 10, counted from 0). */
-const DRUM_CHANNEL = 9;
 const SUSTAIN_CC = 64;
 const DEFAULT_US_PER_QUARTER = 500_000;
 
@@ -463,138 +461,6 @@ function buildNotes(raw: RawNotes, clock: TickClock, drumParts: readonly boolean
     };
   }
   return notes;
-}
-
-/** Resolution of written files: 480 ticks per quarter note, as in MAESTRO. */
-const WRITE_PPQ = 480;
-
-/**
- * Add key signatures to the conductor track of a written file. @tonejs/midi 2.0.28 writes its key
- * index + 7 as the sharps byte (C major comes out as 14 sharps), so they are added here with
- * midi-file, the library it writes with.
- */
-function withKeySignatures(
-  bytes: Uint8Array,
-  keys: { tick: number; sharps: number; minor: boolean }[],
-): Uint8Array {
-  if (!keys.length) return bytes;
-  const data = parseMidi(bytes);
-  const conductor = data.tracks[0];
-  const timed: { tick: number; event: MidiEvent }[] = [];
-  let tick = 0;
-  for (const event of conductor) {
-    tick += event.deltaTime;
-    if (event.type !== 'endOfTrack') timed.push({ tick, event });
-  }
-  for (const k of keys) {
-    timed.push({
-      tick: k.tick,
-      event: { deltaTime: 0, meta: true, type: 'keySignature', key: k.sharps, scale: k.minor ? 1 : 0 },
-    });
-  }
-  timed.sort((a, b) => a.tick - b.tick); // stable: existing events first at equal ticks
-  let last = 0;
-  data.tracks[0] = timed.map(({ tick: at, event }) => {
-    const copy = { ...event, deltaTime: at - last };
-    last = at;
-    return copy;
-  });
-  data.tracks[0].push({ deltaTime: Math.max(0, tick - last), meta: true, type: 'endOfTrack' });
-  return Uint8Array.from(writeMidi(data));
-}
-
-/**
- * MIDI channels for tracks that want `wanted` (channel 10 = drums): each keeps its wanted channel when
- * no earlier track took it; the others get free channels; past 15 pitched tracks channels are shared.
- */
-function assignChannels(wanted: readonly (number | undefined)[]): number[] {
-  const used = new Set<number>();
-  const out = wanted.map((w) => {
-    if (w === DRUM_CHANNEL) return DRUM_CHANNEL;
-    if (w === undefined || w < 0 || w > 15 || used.has(w)) return -1;
-    used.add(w);
-    return w;
-  });
-  let next = 0;
-  return out.map((c) => {
-    if (c >= 0) return c;
-    for (let tries = 0; tries < 16; tries++, next++) {
-      const free = next % 16;
-      if (free !== DRUM_CHANNEL && !used.has(free)) {
-        used.add(free);
-        return free;
-      }
-    }
-    return next++ % 9;
-  });
-}
-
-/**
- * Write a Standard MIDI File type 1 (with @tonejs/midi, 480 ticks per quarter): a conductor track with
- * the tempo map, time and key signatures (modes other than major/minor are written as their relative
- * major), then one track per (instrument, program) with its name and program; drums on channel 10.
- * Times are rounded to the nearest tick of the sequence's own tempo map.
- */
-export function noteSequenceToMidi(ns: NoteSequence): Uint8Array {
-  const midi = new Midi();
-  const map = new TempoMap(ns.tempos);
-  const toTicks = (t: number): number => Math.max(0, Math.round(map.secondsToQuarters(t) * WRITE_PPQ));
-  midi.header.name = ns.source.title ?? '';
-  const tempos = ns.tempos.length ? ns.tempos : [{ time: 0, qpm: DEFAULT_QPM }];
-  for (const tc of tempos) {
-    // @tonejs/midi writes floor(60e6 / bpm) microseconds; aim half a microsecond high so float noise
-    // cannot push it one below the intended value.
-    const us = Math.round(60e6 / tc.qpm);
-    midi.header.tempos.push({ ticks: toTicks(tc.time), bpm: 60e6 / (us + 0.5) });
-  }
-  for (const ts of ns.timeSignatures) {
-    midi.header.timeSignatures.push({
-      ticks: toTicks(ts.time),
-      timeSignature: [ts.numerator, ts.denominator],
-    });
-  }
-  const keys = ns.keySignatures.map((ks) => ({
-    tick: toTicks(ks.time),
-    sharps: sharpsOfKey(ks.key, ks.mode),
-    minor: ks.mode === 'minor',
-  }));
-  midi.header.update();
-
-  // One track per (instrument, program, drum flag), by instrument number, then by first note.
-  const groups = new Map<string, Note[]>();
-  const sorted = [...ns.notes].sort(
-    (a, b) => a.startTime - b.startTime || a.pitch - b.pitch || a.endTime - b.endTime,
-  );
-  for (const note of sorted) {
-    const key = `${note.instrument}/${note.program}/${note.isDrum ? 1 : 0}`;
-    let list = groups.get(key);
-    if (!list) groups.set(key, (list = []));
-    list.push(note);
-  }
-  const infoOf = new Map(ns.instruments.map((i) => [i.instrument, i]));
-  const trackNotes = [...groups.values()].sort(
-    (a, b) => a[0].instrument - b[0].instrument || a[0].startTime - b[0].startTime,
-  );
-  const channels = assignChannels(
-    trackNotes.map((notes) => (notes[0].isDrum ? DRUM_CHANNEL : infoOf.get(notes[0].instrument)?.channel)),
-  );
-  trackNotes.forEach((notes, t) => {
-    const first = notes[0];
-    const track = midi.addTrack();
-    track.name = infoOf.get(first.instrument)?.name ?? '';
-    track.channel = channels[t];
-    track.instrument.number = first.program;
-    for (const note of notes) {
-      const ticks = toTicks(note.startTime);
-      track.addNote({
-        midi: note.pitch,
-        ticks,
-        durationTicks: Math.max(0, toTicks(note.endTime) - ticks),
-        velocity: note.velocity / 127,
-      });
-    }
-  });
-  return withKeySignatures(midi.toArray(), keys);
 }
 
 /**

@@ -1,6 +1,14 @@
 import type { TrainingFinished, TrainingProgress } from '../../../shared/ipc/index.ts';
 import { eta, plural } from './format.ts';
 
+/** A run asked for whose id the host has not answered yet (it may wait behind an estimate). */
+export interface StartingRun {
+  epochs: number;
+  stepsPerEpoch?: number;
+  /** Stop was pressed before the id came: the run is stopped as soon as it is known. */
+  stopping?: boolean;
+}
+
 /** What the training dashboard says about a run: one honest reading of its progress. */
 export interface RunProgressView {
   /** Training, Paused, Finished, or how it ended. */
@@ -43,4 +51,18 @@ export function runProgressView(
       ? `Ended after ${plural(job.history.length, 'epoch')}, ${plural(job.step, 'step')}`
       : `${Math.floor((100 * doneSteps) / Math.max(1, totalSteps))} % of the run · ${eta(job.etaSeconds)}`;
   return { state, totalSteps, doneSteps, run, epoch };
+}
+
+/**
+ * The dashboard's reading of a run the host has not answered for yet: nothing measured, said so
+ * (the first figures replace it as soon as the run reports).
+ */
+export function startingProgressView(run: StartingRun): RunProgressView {
+  return {
+    state: run.stopping ? 'Stopping as soon as it has started…' : 'Starting the training process…',
+    totalSteps: run.epochs * (run.stepsPerEpoch ?? 1),
+    doneSteps: 0,
+    run: `0 % of the run · ${eta(null)}`,
+    epoch: `Epoch 1 of ${run.epochs}`,
+  };
 }

@@ -10,6 +10,7 @@ import {
 } from '../../../shared/ipc/index.ts';
 import { EarlyEvents, errorText } from './early_events.ts';
 import { LossSeries } from './loss_series.ts';
+import type { StartingRun } from './run_progress.ts';
 
 /** How the last training run ended, for the status line. */
 export interface TrainingOutcome {
@@ -25,6 +26,11 @@ export interface TrainingOutcome {
 export class TrainingModel {
   /** Latest progress of the followed run (kept after it ends, to show its curves and checkpoints). */
   job = $state<TrainingProgress | undefined>(undefined);
+  /**
+   * Set from the Start click until the host answers with the run's id: the dashboard shows at
+   * once ("Starting the training process…") instead of after the host's answer.
+   */
+  starting = $state<StartingRun | undefined>(undefined);
   /** True once the followed run has ended. */
   ended = $state(false);
   name = $state('');
@@ -45,13 +51,18 @@ export class TrainingModel {
     api.on('training.sample', (sample) => this.onSample(sample));
   }
 
+  /** True while a run is starting or going (the forms wait). */
+  get busy(): boolean {
+    return this.starting !== undefined || (this.job !== undefined && !this.ended);
+  }
+
   /** Follows a run that is already going (e.g. after a page reload). */
   async attach(): Promise<void> {
-    if (this.job && !this.ended) return;
+    if (this.starting || (this.job && !this.ended)) return;
     try {
       const { jobs } = await this.api.request('training.active');
       const first = jobs[0];
-      if (first && (!this.job || this.ended)) {
+      if (first && !this.starting && (!this.job || this.ended)) {
         this.curves = new LossSeries();
         this.samples = [];
         this.ended = false;
@@ -71,29 +82,46 @@ export class TrainingModel {
 
   /** Starts a run and follows it. */
   async start(payload: PayloadOf<'training.start'>): Promise<void> {
-    this.error = undefined;
-    this.outcome = undefined;
+    if (this.busy) return;
+    this.begin(payload.name, {
+      epochs: payload.epochs,
+      ...(payload.stepsPerEpoch !== undefined ? { stepsPerEpoch: payload.stepsPerEpoch } : {}),
+    });
     try {
       const { jobId, modelId } = await this.api.request('training.start', payload);
-      this.curves = new LossSeries();
-      this.curveVersion++;
-      this.samples = [];
-      this.ended = false;
-      this.name = payload.name;
-      this.job = preparingProgress({
-        jobId,
-        modelId,
-        epochs: payload.epochs,
-        stepsPerEpoch: payload.stepsPerEpoch,
-      });
-      for (const event of this.early.take(jobId)) {
-        if ('outcome' in event) this.onFinished(event);
-        else if ('sequence' in event) this.onSample(event);
-        else this.onProgress(event);
-      }
+      this.follow(
+        preparingProgress({ jobId, modelId, epochs: payload.epochs, stepsPerEpoch: payload.stepsPerEpoch }),
+      );
     } catch (error) {
+      this.starting = undefined;
       this.error = `Could not start training: ${errorText(error)}`;
     }
+  }
+
+  /** A new run is asked for: the dashboard shows it at once, with nothing measured yet. */
+  private begin(name: string, run: StartingRun): void {
+    this.error = undefined;
+    this.outcome = undefined;
+    this.curves = new LossSeries();
+    this.curveVersion++;
+    this.samples = [];
+    this.ended = false;
+    this.name = name;
+    this.job = undefined;
+    this.starting = run;
+  }
+
+  /** The host answered with the run's id: follow it (events may have come first). */
+  private follow(progress: TrainingProgress): void {
+    const stop = this.starting?.stopping === true;
+    this.starting = undefined;
+    this.job = progress;
+    for (const event of this.early.take(progress.jobId)) {
+      if ('outcome' in event) this.onFinished(event);
+      else if ('sequence' in event) this.onSample(event);
+      else this.onProgress(event);
+    }
+    if (stop && !this.ended) void this.control('stop');
   }
 
   /** The models "Train more" can continue (none while they train; shipped ones are read-only). */
@@ -111,31 +139,26 @@ export class TrainingModel {
    * follows it; the dashboard starts with the curves of its earlier runs.
    */
   async continueRun(model: Pick<ModelSummary, 'id' | 'name'>, moreEpochs: number): Promise<void> {
-    this.error = undefined;
-    this.outcome = undefined;
+    if (this.busy) return;
+    this.begin(model.name, { epochs: moreEpochs });
     try {
       const { jobId, modelId } = await this.api.request('training.continue', {
         modelId: model.id,
         moreEpochs,
       });
-      this.curves = new LossSeries();
-      this.curveVersion++;
-      this.samples = [];
-      this.ended = false;
-      this.name = model.name;
-      this.job = preparingProgress({ jobId, modelId, epochs: moreEpochs });
-      for (const event of this.early.take(jobId)) {
-        if ('outcome' in event) this.onFinished(event);
-        else if ('sequence' in event) this.onSample(event);
-        else this.onProgress(event);
-      }
+      this.follow(preparingProgress({ jobId, modelId, epochs: moreEpochs }));
     } catch (error) {
+      this.starting = undefined;
       this.error = `Could not continue training: ${errorText(error)}`;
     }
   }
 
   /** Pauses, resumes or stops the followed run. */
   async control(action: 'pause' | 'resume' | 'stop'): Promise<void> {
+    if (this.starting) {
+      if (action === 'stop') this.starting = { ...this.starting, stopping: true };
+      return;
+    }
     if (!this.job || this.ended) return;
     try {
       const method =

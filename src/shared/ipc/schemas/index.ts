@@ -9,3 +9,4 @@ export * from './generation.ts';
 export * from './settings.ts';
 export * from './projects.ts';
 export * from './launch.ts';
+export * from './uploads.ts';

@@ -16,6 +16,10 @@ import {
 import { newProject } from '../../../../shared/project/create.ts';
 import type { Edit, NoteId, Project, TrackId } from '../../../../shared/project/types.ts';
 import type { ProjectSession } from './session.svelte.ts';
+import { errorText, toBase64 } from '../request_wire.ts';
+
+// Shared with the Library's uploads (kept importable from here for the project menu).
+export { errorText, toBase64 };
 
 /** Autosave every 30 s while there are unsaved changes, and 2 s after a burst of edits. */
 export const AUTOSAVE_INTERVAL_MS = 30_000;
@@ -48,24 +52,9 @@ interface DragOutBridge {
   start(payload: unknown): void;
 }
 
-/** A readable sentence from a failed request. */
-export function errorText(error: unknown): string {
-  if (error instanceof IpcError && error.issues.length && error.code === 'bad_payload')
-    return `${error.message} (${error.issues[0]})`;
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** True when the user cancelled a native dialog (not an error to show). */
 export function isCancel(error: unknown): boolean {
   return error instanceof IpcError && error.code === 'unsupported' && / cancelled$/.test(error.message);
-}
-
-/** Bytes as base64, in chunks (String.fromCharCode on a whole big file would overflow the stack). */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
 }
 
 /** True when a file's name says it is a project, MIDI or ABC file. */
@@ -294,6 +283,7 @@ export class ProjectFiles {
     for (const track of imported.tracks) edits.push({ type: 'addTrack', track });
     this.session.apply({ type: 'batch', label: `Import ${imported.name}`, edits });
     if (this.session.error) throw new Error(this.session.error);
+    this.session.startFresh();
     return { tracks: imported.tracks.length, warnings: imported.warnings };
   }
 

@@ -41,6 +41,11 @@ export class ProjectSession {
   path = $state<string | undefined>(undefined);
   /** Why the last edit was refused, for the editor to show (cleared by the next edit). */
   error = $state<string | undefined>(undefined);
+  /**
+   * Counts fresh starts: a project opened, created or recovered, or a file imported into it. The
+   * editor goes back to its Select tool on each, so a first click there never adds a note by accident.
+   */
+  freshStarts = $state(0);
 
   #history = new EditHistory();
   /** Bumped on every history change, so canUndo/canRedo/labels are reactive. */
@@ -125,6 +130,12 @@ export class ProjectSession {
     this.selection = new Set(ids);
   }
 
+  /** New music arrived (a project opened, a file imported): nothing is selected, the editor starts over. */
+  startFresh(): void {
+    this.selection = new Set();
+    this.freshStarts++;
+  }
+
   /** Opens, creates or recovers a project: replaces it whole and forgets the undo history. */
   replace(project: Project, opts: { path?: string; dirty?: boolean } = {}): void {
     this.#history.clear();
@@ -133,11 +144,11 @@ export class ProjectSession {
     this.path = opts.path;
     this.dirty = opts.dirty ?? false;
     this.error = undefined;
-    this.selection = new Set();
     this.playheadTick = 0;
     this.loop = undefined;
     this.seedRange = undefined;
     this.activeTrackId = this.#preferredTrack(project)?.id ?? ('' as TrackId);
+    this.startFresh();
     this.#notify();
   }
 

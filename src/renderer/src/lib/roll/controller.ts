@@ -249,6 +249,13 @@ export class RollController implements GestureContext {
     this.renderer.invalidateAll();
   }
 
+  /** New music arrived (opened, imported): back to the Select tool, no gesture half-done. */
+  startFresh(): void {
+    this.#gesture?.cancel();
+    this.#gesture = undefined;
+    if (this.tool !== 'select') this.setTool('select');
+  }
+
   setTool(tool: RollTool): void {
     this.tool = tool;
     this.onTool?.(tool);
