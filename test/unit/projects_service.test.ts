@@ -1,5 +1,6 @@
 import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { Midi } from '@tonejs/midi';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engineRequests, IpcError } from '../../src/shared/ipc/index.ts';
@@ -163,23 +164,35 @@ describe('ProjectsService', () => {
     ]);
     expect(back.tempos.map((t) => Math.round(t.qpm))).toEqual([100, 150]);
     expect(back.timeSignatures).toMatchObject([{ numerator: 3, denominator: 4 }]);
-    const expected = project.tracks
-      .flatMap((t) => t.notes)
-      .map((n) => [
-        n.pitch,
-        ticksToSeconds(project.tempos, n.start),
-        ticksToSeconds(project.tempos, n.start + n.duration),
-        n.velocity,
-      ]);
-    const got = back.notes.map((n) => [n.pitch, n.startTime, n.endTime, n.velocity]);
-    expect(got).toHaveLength(expected.length);
-    for (const row of got) {
-      const match = expected.find((e) => e[0] === row[0] && Math.abs(e[1] - row[1]) < 1e-3);
-      expect(match && Math.abs(match[2] - row[2]) < 1e-3 && match[3]).toBe(row[3]);
-    }
+    // Read raw (no sustain applied): every note at its own ticks (480 per quarter both sides),
+    // and the Bass track's recorded pedal written as it was played.
+    const raw = new Midi(await readFile(exported.path));
+    expect(raw.header.ppq).toBe(480);
+    const parts = raw.tracks.filter((t) => t.notes.length);
+    expect(parts.map((t) => t.name)).toEqual(['Piano', 'Bass', 'Take 1']);
+    parts.forEach((part, i) => {
+      const track = project.tracks[i];
+      const ours = track.notes.map((n) => [n.pitch, n.start, n.duration, n.velocity]);
+      const theirs = part.notes.map((n) => [n.midi, n.ticks, n.durationTicks, Math.round(n.velocity * 127)]);
+      expect(theirs).toEqual(ours);
+      const pedal = (part.controlChanges[64] ?? []).map((c) => [c.ticks, Math.round(c.value * 127)]);
+      expect(pedal).toEqual(
+        track.controllers.filter((c) => c.controller === 64).map((c) => [c.tick, c.value]),
+      );
+    });
+    expect(parts[1].controlChanges[64]).toHaveLength(1);
     const selection = await service.export({ project, format: 'mid', noteIds: [nid('a2'), nid('t1')] });
     expect(selection.fileName).toBe('sample-selection.mid');
     expect(midiToNoteSequence(await readFile(selection.path)).notes.map((n) => n.pitch)).toEqual([64, 72]);
+    // A selection inside a held pedal: the pedal is restated at the selection's first note.
+    project.tracks[1].notes.push(note('b2', 38, 1920, 480));
+    project.tracks[1].controllers.push({ tick: 2880, controller: 64, value: 0 });
+    const held = await service.export({ project, format: 'mid', noteIds: [nid('b2')] });
+    const heldBass = new Midi(await readFile(held.path)).tracks.find((t) => t.notes.length)!;
+    expect(heldBass.controlChanges[64].map((c) => [c.ticks, Math.round(c.value * 127)])).toEqual([
+      [1920, 127],
+      [2880, 0],
+    ]);
     const melody = await service.export({ project, format: 'abc', trackIds: [tid('a')] });
     expect(await readFile(melody.path, 'utf8')).toMatch(/T:Sample/);
     project.tracks[0].notes.push(note('chord', 61, 0));

@@ -6,7 +6,7 @@
  */
 import { IpcError } from '../../shared/ipc/index.ts';
 import type { NoteSequence } from '../../shared/music/note_sequence.ts';
-import type { MultiTrackMidi, MultiTrackPart } from '../../shared/music/multi_track.ts';
+import type { MultiTrackController, MultiTrackMidi, MultiTrackPart } from '../../shared/music/multi_track.ts';
 import {
   audibleTracks,
   projectToSequence,
@@ -16,6 +16,7 @@ import {
 } from '../../shared/project/convert.ts';
 import { newProject } from '../../shared/project/create.ts';
 import type {
+  ControllerEvent,
   NoteId,
   Project,
   ProjectKey,
@@ -143,11 +144,12 @@ function chosenSequence(project: Project, choice: ExportChoice): NoteSequence {
 }
 
 /**
- * One project track as a part of the file, with its chosen notes. Its controller changes (a
- * recorded sustain pedal) are not written, as before the export moved to the engine: a reader
- * with note-seq semantics (ours) would lengthen the notes under the pedal on the way back.
+ * One project track as a part of the file, with its chosen notes and its controller changes
+ * (a recorded sustain pedal is what the musician played: a DAW needs it). A part of a track
+ * (a selection) takes the changes within its notes' span, each controller's state at the span's
+ * start restated there, so a pedal held into the selection still sounds.
  */
-function trackPart(track: Track, notes: readonly ProjectNote[]): MultiTrackPart {
+function trackPart(track: Track, notes: readonly ProjectNote[], whole: boolean): MultiTrackPart {
   return {
     name: track.name,
     program: track.program,
@@ -157,8 +159,43 @@ function trackPart(track: Track, notes: readonly ProjectNote[]): MultiTrackPart 
       tick: note.start,
       duration: note.duration,
     })),
-    controllers: [],
+    controllers: whole ? track.controllers.map(controllerPart) : controllersWithin(track, notes),
   };
+}
+
+const controllerPart = ({ tick, controller, value }: ControllerEvent): MultiTrackController => ({
+  tick,
+  controller,
+  value,
+});
+
+function controllersWithin(track: Track, notes: readonly ProjectNote[]): MultiTrackController[] {
+  if (notes.length === 0) return [];
+  const from = Math.min(...notes.map((n) => n.start));
+  const to = Math.max(...notes.map((n) => n.start + n.duration));
+  const sorted = [...track.controllers].sort((a, b) => a.tick - b.tick);
+  const before = new Map<number, number>();
+  const inside: MultiTrackController[] = [];
+  for (const event of sorted) {
+    if (event.tick < from) before.set(event.controller, event.value);
+    else if (event.tick <= to) inside.push(controllerPart(event));
+  }
+  const restated = [...before]
+    .filter(
+      ([controller, value]) =>
+        value !== 0 && !inside.some((e) => e.tick === from && e.controller === controller),
+    )
+    .map(([controller, value]) => ({ tick: from, controller, value }));
+  // A controller still on at the span's end (a pedal held) keeps its next change as played.
+  const atEnd = new Map(before);
+  for (const event of inside) atEnd.set(event.controller, event.value);
+  const releases = [...atEnd]
+    .filter(([, value]) => value !== 0)
+    .flatMap(([controller]) => {
+      const next = sorted.find((e) => e.tick > to && e.controller === controller);
+      return next ? [controllerPart(next)] : [];
+    });
+  return [...restated, ...inside, ...releases];
 }
 
 /**
@@ -172,7 +209,7 @@ export function projectToMultiTrack(project: Project, choice: ExportChoice = {})
   const chosen = noteIds ? new Set<NoteId>(noteIds) : undefined;
   const tracks = audibleTracks(project, trackIds).flatMap((track) => {
     const notes = chosen ? track.notes.filter((note) => chosen.has(note.id)) : track.notes;
-    return notes.length ? [trackPart(track, notes)] : [];
+    return notes.length ? [trackPart(track, notes, !chosen)] : [];
   });
   // Fields picked one by one: a project keeps unknown fields of newer files, the wire takes none.
   return {
