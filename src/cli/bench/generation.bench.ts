@@ -14,15 +14,35 @@ import path from 'node:path';
 import type { Token } from '../../main/engine/codecs/codec.ts';
 import { parseAbcText } from '../../main/engine/music/abc/index.ts';
 import type { Benchmark, BenchFigures } from './benchmark.ts';
+import { grammarCost, type GrammarCost } from './generation/grammar_cost.ts';
 
 /** Tokens generated per variation in a timed run. */
 const TOKENS = 3000;
 /** A seed long enough that priming speed shows: 1000 tokens. */
 const SEED_TOKENS = 1000;
+/** Interleaved on/off rounds per grammar-cost figure (the figure is their median). */
+const ROUNDS = 11;
+/** Tokens per ABC tune in the grammar-cost rounds (about 100 bars of 6/8). */
+const ABC_TOKENS = 800;
 
 function round(x: number, digits = 4): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+/** A grammar's cost as bench figures, named after `what`. */
+function costFigures(what: string, cost: GrammarCost): BenchFigures {
+  return {
+    [`${what}: grammar cost % (median of ${ROUNDS} interleaved rounds)`]: round(cost.costPercent, 1),
+    [`${what}: grammar cost %, best run on vs best run off`]: round(cost.bestPercent, 1),
+    [`${what}: grammar cost %, lowest / highest round`]: `${round(cost.lowestPercent, 1)} / ${round(cost.highestPercent, 1)}`,
+    [`${what}: CPU ms/event, grammar on / off (medians)`]: `${round(cost.onMs)} / ${round(cost.offMs)}`,
+    [`${what}: grammar alone, CPU µs/token, cold / warm caches`]: `${round(cost.coldMicros, 2)} / ${round(cost.warmMicros, 2)}`,
+    [`${what}: grammar alone (cold) as % of a grammar-off event`]: round(
+      (100 * cost.coldMicros) / 1000 / cost.offMs,
+      1,
+    ),
+  };
 }
 
 /** Nottingham jigs, for the ABC figures (skipped when the shared data is not beside the clone). */
@@ -69,7 +89,7 @@ function standardModel(name: 'performance' | 'abc', pieces: Token[][]): Generati
 /** Generation speed through TokenGenerator (prime, sample, constraints) at batch 1 and with 8 variations. */
 export const benchmark: Benchmark = {
   name: 'generation',
-  description: `Generation, LSTM 2x256 (standard), performance vocab 388, random weights: ms/event at batch 1 and 8 variations (${TOKENS} tokens each), priming; the grammar's cost (on vs off) for performance and for ABC over the Nottingham jigs vocabulary`,
+  description: `Generation, LSTM 2x256 (standard), performance vocab 388, random weights: ms/event at batch 1 and 8 variations (${TOKENS} tokens each), priming; the grammar's cost (interleaved on/off rounds, medians; and the grammar alone) for performance and for ABC over the Nottingham jigs vocabulary`,
   reference: 'PyTorch CPU: 0.28 ms/event at batch 1; tfjs wasm stateful step: 0.9 ms/event',
   async run(): Promise<BenchFigures> {
     const model = standardPerformanceModel();
@@ -94,39 +114,30 @@ export const benchmark: Benchmark = {
     const eight = await run(8);
     const keyed = await run(8, true, 'D major');
     const js = await run(1, false);
-    // The grammar's cost: the same runs with it off, best of three each, in CPU time per event
-    // (wall time swings with whatever else the machine runs; CPU time much less).
-    const best = async (go: () => Promise<{ tokens: number }>): Promise<number> => {
-      const times: number[] = [];
-      for (let i = 0; i < 3; i++) {
-        const before = process.cpuUsage();
-        const result = await go();
-        const used = process.cpuUsage(before);
-        times.push((used.user + used.system) / 1000 / Math.max(1, result.tokens));
-      }
-      return Math.min(...times);
-    };
-    const perf = (grammar: boolean) => () =>
-      generator.generate({ seedTokens, length: { unit: 'tokens', value: 1000 }, rngSeed: 2, grammar });
-    const perfOn = await best(perf(true));
-    const perfOff = await best(perf(false));
+    // The grammar's cost: interleaved on/off rounds (medians), and the grammar alone.
+    const perfCost = await grammarCost(
+      generator,
+      model,
+      (rngSeed) => ({ seedTokens, length: { unit: 'tokens', value: 1000 }, rngSeed }),
+      ROUNDS,
+    );
     const abc: BenchFigures = {};
     const pieces = await jigsTokens();
     if (pieces) {
-      const abcGenerator = new TokenGenerator(standardModel('abc', pieces));
-      const tune = (grammar: boolean, key?: string) => () =>
-        abcGenerator.generate({ length: '32bars', meter: '6/8', rngSeed: 3, grammar, key, maxTokens: 1500 });
-      await tune(true)();
-      const on = await best(tune(true));
-      const off = await best(tune(false));
-      const keyOn = await best(tune(true, 'D major'));
-      const keyOff = await best(tune(false, 'D major'));
-      abc['abc CPU ms/event (jigs vocab, grammar on)'] = round(on);
-      abc['abc CPU ms/event (grammar off)'] = round(off);
-      abc['abc grammar cost %'] = round((100 * (on - off)) / off, 1);
-      abc['abc CPU ms/event (key D major, grammar on)'] = round(keyOn);
-      abc['abc CPU ms/event (key D major, grammar off)'] = round(keyOff);
-      abc['abc grammar cost with key %'] = round((100 * (keyOn - keyOff)) / keyOff, 1);
+      const abcModel = standardModel('abc', pieces);
+      const abcGenerator = new TokenGenerator(abcModel);
+      // As many tokens on and off (a length in tokens): per-generation costs weigh the same.
+      const tune = (key?: string) => (rngSeed: number) => ({
+        length: { unit: 'tokens' as const, value: ABC_TOKENS },
+        meter: '6/8',
+        rngSeed,
+        key,
+      });
+      await abcGenerator.generate({ ...tune()(1), grammar: true });
+      await abcGenerator.generate({ ...tune()(1), grammar: false });
+      const plain = await grammarCost(abcGenerator, abcModel, tune(), ROUNDS);
+      const inKey = await grammarCost(abcGenerator, abcModel, tune('D major'), ROUNDS);
+      Object.assign(abc, costFigures('abc', plain), costFigures('abc, key D major', inKey));
     }
     return {
       kernel: one.backend,
@@ -136,9 +147,7 @@ export const benchmark: Benchmark = {
       'ms/event (8 variations, key D major)': round(keyed.msPerEvent),
       'ms/event (batch 1, plain JS)': round(js.msPerEvent),
       'prime ms/token (1000-token seed)': round(one.primeMs / SEED_TOKENS),
-      'performance CPU ms/event (grammar on)': round(perfOn),
-      'performance CPU ms/event (grammar off)': round(perfOff),
-      'performance grammar cost %': round((100 * (perfOn - perfOff)) / perfOff, 1),
+      ...costFigures('performance', perfCost),
       ...abc,
     };
   },

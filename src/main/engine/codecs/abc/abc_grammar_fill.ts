@@ -39,7 +39,7 @@ function scaled(ticks: number, factor: Ratio): number {
 /** The fill tables of one bar size (ticks). */
 export class BarFill {
   readonly free: FillTable;
-  private readonly cache = new Map<string | number, FillTable>();
+  private readonly cache = new Map<number, FillTable>();
 
   constructor(
     readonly size: number,
@@ -61,7 +61,7 @@ export class BarFill {
   }
 
   /** `has[r]` = some x in `amounts` leaves r - x fillable from free. */
-  private shifted(key: string | number, amounts: () => Iterable<number>): FillTable {
+  private shifted(key: number, amounts: () => Iterable<number>): FillTable {
     const cached = this.cache.get(key);
     if (cached) return cached;
     const xs = [...new Set(amounts())].filter((x) => Number.isInteger(x) && x >= 0 && x <= this.size);
@@ -102,7 +102,8 @@ export class BarFill {
 
   /** `left` (>= 1) tuplet elements still to start, at `scale`, of written length `length` (null: any one). */
   tupletRest(scale: Ratio, left: number, length: number | null): FillTable {
-    const key = `t:${scale.n}/${scale.d}:${left}:${length ?? '-'}`;
+    // Negative, so it never meets an `open` key.
+    const key = -(((length === null ? 0 : length + 1) * 1024 + scale.n * 32 + scale.d) * 16 + left + 1);
     return this.shifted(key, () =>
       (length === null ? this.parts.durations : [length]).map((d) => scaled(d * left, scale)),
     );

@@ -29,6 +29,20 @@
  */
 import { GrammarError, type GrammarState } from '../grammar.ts';
 import type { MidiNote } from '../../../../shared/music/units.ts';
+import type { SignatureCache } from './abc_grammar_cache.ts';
+import {
+  NO_ACCIDENTAL,
+  ALL_LETTERS,
+  copySpelling,
+  emptySpelling,
+  NOT_WRITABLE,
+  soundingPitch,
+  soundsAt,
+  spellLetters,
+  type NoteTable,
+  type Spelling,
+  type SpellingContext,
+} from './abc_grammar_spelling.ts';
 import type { FillTable } from './abc_grammar_fill.ts';
 import { signatureOf, type HeaderContext, type HeaderContexts } from './abc_grammar_header.ts';
 import type { BarKind, GrammarToken, Ratio } from './abc_grammar_tokens.ts';
@@ -45,12 +59,59 @@ export interface GrammarTables {
   bars: ReadonlySet<BarKind>;
   /** `[2` can be written. */
   ending2: boolean;
+  /** Structural masks by `structureSignature`, shared by every state started with these tables. */
+  masks: SignatureCache<StructureMask>;
+  /** The buffer signatures are written in (SIGNATURE_LENGTH integers). */
+  signature: Int32Array;
+  /** Header keys (meter, unit, key) as small integers, for the signature. */
+  headerIds: Map<string, number>;
+  /** The spelling of a bar without accidentals, by header key. */
+  freshSpellings: Map<string, Spelling>;
+  notes: NoteTable;
+  /** Ids of the end token (a mask that clears it holds the end back). */
+  endIds: readonly number[];
+  /** Ids of `-` and of `[` the constraints allow. */
+  tieIds: readonly number[];
+  chordOpenIds: readonly number[];
+  /** Ids of every other token but notes the constraints allow (the structural mask's tokens). */
+  structuralIds: readonly number[];
+  /** Ids `restrictToFinish` always clears (new sections, first endings, fields), and those of `:|`. */
+  finishCleared: readonly number[];
+  repeatEnds: readonly number[];
+  /** Ids of `|` (cleared while finishing when the section can close now). */
+  plainBars: readonly number[];
 }
+
+/** The structural part of a mask (see `AbcGrammarState.structureMask`). */
+export interface StructureMask {
+  /** Ids of the tokens allowed, of all but notes, ties and chord openings. */
+  allowed: readonly number[];
+  /** A note may come next, when the spelling allows it. */
+  notes: boolean;
+  /** A chord may open next, when two notes of different steps can be written. */
+  chordOpen: boolean;
+  /** A tie may come: its note fits in this bar / after a `|`, when that note can be spelt there. */
+  tieInBar: boolean;
+  tieAcross: boolean;
+}
+
+/** Integer codes of the state's strings, for the structural signature. */
+const ROLE_CODE: Record<Role, number> = { first: 0, pickup: 1, normal: 2 };
+const REPEAT_CODE: Record<Repeat, number> = { none: 0, open: 1, ending1: 2, needEnding2: 3, ending2: 4 };
+const BAR_CODE: Record<BarKind, number> = { '|': 1, '||': 2, '|]': 3, '|:': 4, ':|': 5, '::': 6 };
+const OPEN_CODE: Record<OpenElement['kind'], number> = { note: 1, rest: 2, chord: 3 };
+/** Integers in a structural signature. */
+export const SIGNATURE_LENGTH = 13;
+/** Letter accidentals of a bar without any. */
+const FRESH_LETTERS = new Int8Array(7).fill(NO_ACCIDENTAL);
 
 type Role = 'first' | 'pickup' | 'normal';
 type Repeat = 'none' | 'open' | 'ending1' | 'needEnding2' | 'ending2';
 
-/** The element being written: its length may still come (a duration token). */
+/**
+ * The element being written: its length may still come (a duration token). Every field is
+ * always present (undefined when it does not apply), so all open elements share one shape.
+ */
 interface OpenElement {
   kind: 'note' | 'rest' | 'chord';
   /** Unscaled length in ticks once given; null = the unit (no duration token yet). */
@@ -59,17 +120,16 @@ interface OpenElement {
   /** May start a broken rhythm (not in a tuplet, not the second of a pair). */
   brokenOk: boolean;
   /** The written length it must have (ticks): that of its broken-rhythm partner or tuplet. */
-  required?: number;
+  required: number | undefined;
   /** One of a tuplet's elements (its length becomes the tuplet's). */
-  inTuplet?: boolean;
+  inTuplet: boolean;
   /** A single note's step and sounding pitch (for ties). */
-  note?: { step: number; pitch: number };
+  note: { step: number; pitch: number } | undefined;
   /** For a chord: still open (no `]` yet). */
-  chordOpen?: boolean;
+  chordOpen: boolean;
 }
 
 const ONE: Ratio = { n: 1, d: 1 };
-const NO_ACCIDENTAL = 9;
 const NATURAL_PC = [0, 2, 4, 5, 7, 9, 11];
 const CLOSING = new Set<BarKind>([':|', '::', '||', '|]']);
 /** abc2midi staggers chord notes 10 ticks apart: three notes stay within one onset. */
@@ -92,6 +152,9 @@ export class AbcGrammarState implements GrammarState {
   private unit = '1/8';
   private keyToken: string | undefined;
   private header!: HeaderContext;
+  /** Meter, unit and key, and the same as a small integer (for the structural signature). */
+  private headerKey = '';
+  private headerId = 0;
   private signature: number[] = [0, 0, 0, 0, 0, 0, 0];
   /** 1 for the pitch classes of the key signature's scale. */
   private keyClasses = new Uint8Array(12);
@@ -132,30 +195,60 @@ export class AbcGrammarState implements GrammarState {
   private lineCache = new Map<number, boolean>();
   /** What the last `restrict` allowed, until the state changes (so `push` need not ask again). */
   private lastMask: Uint8Array | null = null;
+  /** The buffer `restrict` composes its mask in (one per state). */
+  private scratch: Uint8Array | null = null;
+  /**
+   * The spelling of the bar so far, in this state's own buffers: valid or not, and the letters
+   * whose accidentals changed since it was made (spelt again when next asked).
+   */
+  private spelling: Spelling | null = null;
+  private spellingValid = false;
+  private staleLetters = 0;
   /** The mask being restricted holds the end token back: nothing that ends the tune may come. */
   private endHeld = false;
+  /**
+   * While the structural mask is made: a pending tie's note counts as writable after a `|`
+   * (`composeMask` then checks that spelling itself), so the mask does not depend on the note.
+   */
+  private tieSpeltAcross = false;
 
-  constructor(private readonly t: GrammarTables) {
-    this.setHeader();
+  /** A state at the start of a tune, or (with `from`) a copy of `from` that shares nothing mutable. */
+  constructor(
+    private readonly t: GrammarTables,
+    from?: AbcGrammarState,
+  ) {
+    if (!from) {
+      this.setHeader();
+      return;
+    }
+    // Built by the constructor, copies keep the hidden class of every other state (fast access).
+    Object.assign(this, from);
+    this.octaveAccidentals = new Map(from.octaveAccidentals);
+    this.letterAccidentals = Int8Array.from(from.letterAccidentals);
+    this.chordSteps = [...from.chordSteps];
+    this.open = from.open ? { ...from.open } : null;
+    this.tuplet = from.tuplet ? { ...from.tuplet } : null;
+    this.lineCache = new Map();
+    this.lastMask = null;
+    this.scratch = null;
+    this.spelling = null;
+    this.spellingValid = false;
   }
 
   private setHeader(): void {
     this.header = this.t.headers.get(this.meter, this.unit);
+    this.headerKey = `${this.meter} ${this.unit} ${this.keyToken ?? ''}`;
+    const ids = this.t.headerIds;
+    this.headerId = ids.get(this.headerKey) ?? ids.size;
+    ids.set(this.headerKey, this.headerId);
+    this.spellingValid = false;
     this.signature = signatureOf(this.keyToken);
     this.keyClasses = new Uint8Array(12);
     this.signature.forEach((shift, letter) => (this.keyClasses[(NATURAL_PC[letter] + shift + 12) % 12] = 1));
   }
 
   clone(): AbcGrammarState {
-    const copy = Object.assign(Object.create(AbcGrammarState.prototype) as AbcGrammarState, this);
-    copy.octaveAccidentals = new Map(this.octaveAccidentals);
-    copy.letterAccidentals = Int8Array.from(this.letterAccidentals);
-    copy.chordSteps = [...this.chordSteps];
-    copy.open = this.open ? { ...this.open } : null;
-    copy.tuplet = this.tuplet ? { ...this.tuplet } : null;
-    copy.lineCache = new Map();
-    copy.lastMask = null;
-    return copy;
+    return new AbcGrammarState(this.t, this);
   }
 
   progress(): { bars: number } {
@@ -178,24 +271,269 @@ export class AbcGrammarState implements GrammarState {
   // ---- Masks ----------------------------------------------------------------------------
 
   restrict(mask: Uint8Array): void {
-    const { classes, allowed } = this.t;
     if (this.closed) {
       mask.fill(0);
       return;
     }
-    this.clearCaches();
-    this.endHeld = classes.some((c, id) => c.kind === 'end' && mask[id] === 0);
-    for (let id = 0; id < classes.length; id++) {
-      if (mask[id] === 0) continue;
-      if (allowed && allowed[id] === 0) {
-        mask[id] = 0;
-        continue;
-      }
-      if (!this.allowsClass(classes[id])) mask[id] = 0;
+    const allowed = this.composeMask(this.holdsEnd(mask));
+    // Branch-free: `allowed` is 0 or 1, so this clears exactly the refused entries.
+    for (let id = 0; id < allowed.length; id++) mask[id] *= allowed[id];
+    this.lastMask = allowed;
+  }
+
+  /**
+   * `restrict` the slow, plain way: every token's rules asked one by one, no cache. The same
+   * result as `restrict` (test/unit/grammar_abc_cache.test.ts checks it); kept as its reference.
+   */
+  restrictUncached(mask: Uint8Array): void {
+    if (this.closed) {
+      mask.fill(0);
+      return;
     }
+    const { classes, allowed } = this.t;
+    const own = new Uint8Array(classes.length);
+    this.clearCaches();
+    this.endHeld = this.holdsEnd(mask);
+    for (let id = 0; id < classes.length; id++)
+      if ((!allowed || allowed[id] !== 0) && this.allowsClass(classes[id])) own[id] = 1;
     this.endHeld = false;
-    this.lastMask ??= new Uint8Array(classes.length);
-    this.lastMask.set(mask);
+    for (let id = 0; id < own.length; id++) if (own[id] === 0) mask[id] = 0;
+    this.lastMask = own;
+  }
+
+  private holdsEnd(mask: Uint8Array): boolean {
+    for (const id of this.t.endIds) if (mask[id] === 0) return true;
+    return false;
+  }
+
+  /**
+   * The grammar's own mask here (1 = may come next), in three parts: the bar arithmetic and
+   * structure, cached by `structureSignature` (every token but notes and ties, and whether a
+   * note or tie may come at all); the spelling, kept until an accidental or a bar line changes
+   * it; and what depends on the very note written (ties, chord notes), asked directly.
+   */
+  private composeMask(endHeld: boolean): Uint8Array {
+    const t = this.t;
+    const signature = this.structureSignature(endHeld);
+    let structure = t.masks.get(signature);
+    if (!structure) {
+      structure = this.structureMask(endHeld);
+      t.masks.set(signature, structure);
+    }
+    const out = (this.scratch ??= new Uint8Array(t.classes.length));
+    if (structure.notes && this.tie === null && !this.inChord()) out.set(this.currentSpelling().writable);
+    else {
+      out.fill(0);
+      if (structure.notes) this.writeNotes(out, this.currentSpelling());
+    }
+    for (const id of structure.allowed) out[id] = 1;
+    const tie = this.tie;
+    if (tie && !soundsAt(t.notes, this.freshSpelling(), tie.step, tie.pitch))
+      for (const id of t.plainBars) out[id] = 0;
+    if (structure.chordOpen && this.currentSpelling().steps >= 2)
+      for (const id of t.chordOpenIds) out[id] = 1;
+    const note = this.open?.note;
+    if (note && (structure.tieInBar || structure.tieAcross)) {
+      const ties =
+        (structure.tieInBar && soundsAt(t.notes, this.currentSpelling(), note.step, note.pitch)) ||
+        (structure.tieAcross && soundsAt(t.notes, this.freshSpelling(), note.step, note.pitch));
+      if (ties) for (const id of t.tieIds) out[id] = 1;
+    }
+    return out;
+  }
+
+  /** Sets the entries of the note tokens that may come next inside a chord or after a tie. */
+  private writeNotes(out: Uint8Array, spelling: Spelling): void {
+    const notes = this.t.notes;
+    const pitch = spelling.pitch;
+    const tie = this.tie;
+    if (this.inChord()) {
+      const steps = this.chordSteps;
+      for (let i = 0; i < pitch.length; i++) {
+        if (pitch[i] === NOT_WRITABLE || steps.includes(notes.step[i])) continue;
+        if (steps.length === 0 && !this.chordCanGrow(i, spelling)) continue;
+        out[notes.ids[i]] = 1;
+      }
+    } else if (tie) {
+      for (const i of notes.byStep.get(tie.step) ?? []) if (pitch[i] === tie.pitch) out[notes.ids[i]] = 1;
+    }
+  }
+
+  /**
+   * After note `i` opens a chord, a note of another step can still be written in it. Its own
+   * accidental (if any) holds for the rest of the bar, so the others are spelt with it in force.
+   */
+  private chordCanGrow(i: number, spelling: Spelling): boolean {
+    const notes = this.t.notes;
+    const accidental = notes.accidental[i];
+    // Without an accidental nothing changes: another step must be writable already.
+    if (accidental === NO_ACCIDENTAL) return spelling.steps >= 2;
+    const step = notes.step[i];
+    const letter = notes.letter[i];
+    const byOctave = this.octaveAccidentals.get(step);
+    const byLetter = this.letterAccidentals[letter];
+    this.octaveAccidentals.set(step, accidental);
+    this.letterAccidentals[letter] = accidental;
+    const context = this.spellingContext();
+    const allowed = this.t.allowed;
+    let grows = false;
+    for (let j = 0; j < notes.ids.length && !grows; j++) {
+      if (notes.step[j] === step || (allowed && allowed[notes.ids[j]] === 0)) continue;
+      grows = soundingPitch(notes, j, context) !== NOT_WRITABLE;
+    }
+    if (byOctave === undefined) this.octaveAccidentals.delete(step);
+    else this.octaveAccidentals.set(step, byOctave);
+    this.letterAccidentals[letter] = byLetter;
+    return grows;
+  }
+
+  private spellingContext(): SpellingContext {
+    return {
+      signature: this.signature,
+      keyClasses: this.keyClasses,
+      octaveAccidentals: this.octaveAccidentals,
+      letterAccidentals: this.letterAccidentals,
+      pitchRange: this.t.pitchRange,
+    };
+  }
+
+  /** The spelling of the bar so far: the header's fresh one, with the letters given accidentals spelt again. */
+  private currentSpelling(): Spelling {
+    const notes = this.t.notes;
+    const spelling = (this.spelling ??= emptySpelling(notes));
+    if (!this.spellingValid) {
+      const fresh =
+        this.octaveAccidentals.size === 0 && this.letterAccidentals.every((a) => a === NO_ACCIDENTAL);
+      this.staleLetters = fresh ? 0 : ALL_LETTERS;
+      copySpelling(spelling, this.freshSpelling());
+      this.spellingValid = true;
+    }
+    if (this.staleLetters !== 0) {
+      spellLetters(notes, spelling, this.staleLetters, this.spellingContext(), this.t.allowed);
+      this.staleLetters = 0;
+    }
+    return spelling;
+  }
+
+  /** The spelling of a bar without accidentals under this header (shared by every state: never modify it). */
+  private freshSpelling(): Spelling {
+    const spellings = this.t.freshSpellings;
+    let spelling = spellings.get(this.headerKey);
+    if (!spelling) {
+      const context = {
+        ...this.spellingContext(),
+        octaveAccidentals: new Map(),
+        letterAccidentals: FRESH_LETTERS,
+      };
+      spelling = emptySpelling(this.t.notes);
+      spellLetters(this.t.notes, spelling, ALL_LETTERS, context, this.t.allowed);
+      spellings.set(this.headerKey, spelling);
+    }
+    return spelling;
+  }
+
+  /**
+   * The structural part of the mask: every token by its rules, except that note tokens, ties
+   * and chord openings are 0 here and answered by flags that leave out the spelling (see
+   * `StructureMask`).
+   */
+  private structureMask(endHeld: boolean): StructureMask {
+    const { classes, structuralIds } = this.t;
+    const allowed: number[] = [];
+    this.clearCaches();
+    this.endHeld = endHeld;
+    // With a tie pending only `|` depends on its note (`barAllowed`): composeMask checks that.
+    this.tieSpeltAcross = this.tie !== null;
+    for (const id of structuralIds) if (this.allowsClass(classes[id])) allowed.push(id);
+    this.tieSpeltAcross = false;
+    const chordOpen = this.t.chordOpenIds.length > 0 && this.chordOpenFits();
+    const notes = this.inChord() ? this.chordNoteFits() : this.canStartHere();
+    const { tieInBar, tieAcross } = this.tieFits();
+    this.endHeld = false;
+    this.clearCaches();
+    return { allowed, notes, chordOpen, tieInBar, tieAcross };
+  }
+
+  /** A chord may open here, as far as the bar and the structure go (`[` without the spelling). */
+  private chordOpenFits(): boolean {
+    return !this.inChord() && this.tie === null && this.canStartHere() && this.chordFitsTuplet();
+  }
+
+  /** A note may be added to the open chord, as far as the bar goes (`chordNoteCompletable` without spelling). */
+  private chordNoteFits(): boolean {
+    if (this.chordSteps.length >= MAX_CHORD) return false;
+    if (this.chordSteps.length >= 1 || this.notes > 0) return this.chordCloseCompletable();
+    // The tune's first note: once written, `|]` may close a bar (it needs a note).
+    this.notes++;
+    this.clearCaches();
+    const fits = this.chordCloseCompletable();
+    this.notes--;
+    this.clearCaches();
+    return fits;
+  }
+
+  /** `tieAllowed` without the spelling: the tied note fits in this bar, or after a `|` (`tieCompletable`). */
+  private tieFits(): { tieInBar: boolean; tieAcross: boolean } {
+    const open = this.open;
+    if (!open || open.chordOpen || open.kind !== 'note' || !this.lengthMet())
+      return { tieInBar: false, tieAcross: false };
+    const pos = this.pos + this.committedTicks();
+    const tieInBar = this.reachable(this.tiedNoteTable(), pos);
+    const tieAcross =
+      !this.tuplet &&
+      !this.closesOnly() &&
+      pos > 0 &&
+      this.lineLegal('|', pos) &&
+      this.afterTieBar(pos).startCompletable();
+    return { tieInBar, tieAcross };
+  }
+
+  /**
+   * Everything the structural mask depends on, as integers: the header, the bar position and
+   * construct, the tune's structure, whether a tie is pending. Not the bar's accidentals, the
+   * note just written nor the tied note. Equal signatures, equal structural masks.
+   * One buffer per tables, refilled each call.
+   */
+  private structureSignature(endHeld: boolean): Int32Array {
+    const k = this.t.signature;
+    k[0] = this.headerId;
+    k[1] = this.pos;
+    k[2] =
+      (this.inBody ? 1 : 0) |
+      (this.elements > 0 ? 2 : 0) |
+      (this.freeBar ? 4 : 0) |
+      (this.sectionPickup ? 8 : 0) |
+      // Read only by `endingAllowed` right after a `|`, and by `closeBar` in the first bar.
+      (this.sectionBars > 0 && (this.lastBar === '|' || this.role === 'first') ? 16 : 0) |
+      // Read only by `canEnd`, which needs a bar line just written.
+      (this.lastBarCounted && this.lastBar !== null ? 32 : 0) |
+      (this.notes > 0 ? 64 : 0) |
+      (this.ended ? 128 : 0) |
+      (this.closingOnly ? 256 : 0) |
+      (endHeld ? 512 : 0) |
+      (ROLE_CODE[this.role] << 10) |
+      (REPEAT_CODE[this.repeat] << 12) |
+      ((this.lastBar === null ? 0 : BAR_CODE[this.lastBar]) << 15);
+    k[3] = this.pickup;
+    const open = this.open;
+    if (open) {
+      k[4] =
+        OPEN_CODE[open.kind] |
+        (open.brokenOk ? 4 : 0) |
+        (open.inTuplet ? 8 : 0) |
+        ((open.chordOpen ? this.chordSteps.length + 1 : 0) << 4);
+      k[5] = open.ticks ?? -1;
+      k[6] = open.scale.n * 256 + open.scale.d;
+      k[7] = open.required ?? -1;
+    } else k[4] = k[5] = k[6] = k[7] = -1;
+    const second = this.brokenSecond;
+    k[8] = second ? second.scale.n * 256 + second.scale.d : -1;
+    k[9] = second ? second.length : -1;
+    const tuplet = this.tuplet;
+    k[10] = tuplet ? (tuplet.left * 256 + tuplet.scale.n) * 256 + tuplet.scale.d : -1;
+    k[11] = tuplet ? (tuplet.length ?? -2) : -1;
+    k[12] = this.tie ? 1 : 0;
+    return k;
   }
 
   private clearCaches(): void {
@@ -252,22 +590,17 @@ export class AbcGrammarState implements GrammarState {
   restrictToFinish(mask: Uint8Array): void {
     this.closingOnly = false;
     if (this.repeat === 'open' || this.repeat === 'ending1') {
-      const probe = this.clone();
-      probe.closingOnly = true;
-      this.closingOnly = probe.completable();
+      // Asked of this state itself (completable only reads it); the caches depend on the flag.
+      this.closingOnly = true;
+      this.clearCaches();
+      this.closingOnly = this.completable();
+      this.clearCaches();
     }
     this.restrict(mask);
-    const { classes } = this.t;
-    const closingNow = classes.some(
-      (c, id) => c.kind === 'bar' && c.bar === ':|' && mask[id] !== 0 && this.repeat !== 'none',
-    );
-    for (let id = 0; id < classes.length; id++) {
-      const c = classes[id];
-      if (c.kind === 'bar' && (c.bar === '|:' || c.bar === '::')) mask[id] = 0;
-      else if (c.kind === 'bar' && c.bar === '|' && closingNow) mask[id] = 0;
-      else if (c.kind === 'ending' && c.number === 1) mask[id] = 0;
-      else if (c.kind === 'field') mask[id] = 0;
-    }
+    const { finishCleared, repeatEnds, plainBars } = this.t;
+    const closingNow = this.repeat !== 'none' && repeatEnds.some((id) => mask[id] !== 0);
+    for (const id of finishCleared) mask[id] = 0;
+    if (closingNow) for (const id of plainBars) mask[id] = 0;
   }
 
   /** Whether token `id` may come next (the same test `restrict` applies). */
@@ -424,7 +757,7 @@ export class AbcGrammarState implements GrammarState {
     this.brokenSecond = null;
     this.tuplet = null;
     this.tie = null;
-    if (this.open) delete this.open.required;
+    if (this.open) this.open.required = undefined;
     if (this.repeat === 'needEnding2' || !this.completable()) this.repeat = 'none';
   }
 
@@ -619,8 +952,7 @@ export class AbcGrammarState implements GrammarState {
       this.pickup = 0;
       if (this.role === 'pickup') this.role = 'normal';
     }
-    this.octaveAccidentals.clear();
-    this.letterAccidentals.fill(NO_ACCIDENTAL);
+    this.clearAccidentals();
     return true;
   }
 
@@ -632,6 +964,7 @@ export class AbcGrammarState implements GrammarState {
     if (c.accidental !== null) {
       this.octaveAccidentals.set(c.step, c.accidental);
       this.letterAccidentals[c.letter] = c.accidental;
+      this.staleLetters |= 1 << c.letter;
     }
     if (this.inChord()) {
       if (!this.chordSteps.includes(c.step)) this.chordSteps.push(c.step);
@@ -641,6 +974,13 @@ export class AbcGrammarState implements GrammarState {
     this.startElement('note');
     if (this.open) this.open.note = { step: c.step, pitch: sounds };
     return true;
+  }
+
+  private clearAccidentals(): void {
+    this.octaveAccidentals.clear();
+    this.letterAccidentals.fill(NO_ACCIDENTAL);
+    this.spellingValid = false;
+    this.staleLetters = 0;
   }
 
   /** Commits the open element's length to the bar. */
@@ -679,9 +1019,10 @@ export class AbcGrammarState implements GrammarState {
       ticks: null,
       scale,
       brokenOk,
-      ...(required !== null ? { required } : {}),
-      ...(inTuplet ? { inTuplet } : {}),
-      ...(kind === 'chord' ? { chordOpen: true } : {}),
+      required: required ?? undefined,
+      inTuplet,
+      note: undefined,
+      chordOpen: kind === 'chord',
     };
     if (kind === 'chord') this.chordSteps = [];
     this.elements++;
@@ -832,8 +1173,7 @@ export class AbcGrammarState implements GrammarState {
     this.pos = 0;
     this.elements = 0;
     this.freeBar = false;
-    this.octaveAccidentals.clear();
-    this.letterAccidentals.fill(NO_ACCIDENTAL);
+    this.clearAccidentals();
     this.lastBar = bar;
     this.inBody = true;
   }
@@ -933,14 +1273,18 @@ export class AbcGrammarState implements GrammarState {
    * bar starts with it.
    */
   private tieCompletable(pos: number, note: { step: number; pitch: number }): boolean {
+    if (this.tieSpelling(this, note) && this.reachable(this.tiedNoteTable(), pos)) return true;
+    if (this.tuplet || this.closesOnly()) return false;
+    return pos > 0 && this.lineLegal('|', pos) && this.tieCrossesBar(pos, note);
+  }
+
+  /** What the tied note may fill in this bar: a note of any length, or the open tuplet's next. */
+  private tiedNoteTable(): FillTable {
     const fill = this.header.fill;
     const tuplet = this.tuplet;
-    const table = tuplet
+    return tuplet
       ? fill.open(this.tupletLength(), tuplet.scale, tuplet.left - 1, false)
       : fill.open(null, ONE, 0, true);
-    if (this.tieSpelling(this, note) && this.reachable(table, pos)) return true;
-    if (tuplet || this.closesOnly()) return false;
-    return pos > 0 && this.lineLegal('|', pos) && this.tieCrossesBar(pos, note);
   }
 
   /** `state` can write a note of `note`'s step sounding its pitch. */
@@ -957,11 +1301,17 @@ export class AbcGrammarState implements GrammarState {
   /** The bar ends at `length` with `|` and the next bar starts with the tied note. */
   private tieCrossesBar(length: number, note: { step: number; pitch: number }): boolean {
     if (!this.lineLegal('|', length)) return false;
+    const after = this.afterTieBar(length);
+    return (this.tieSpeltAcross || this.tieSpelling(after, note)) && after.startCompletable();
+  }
+
+  /** The state after the bar closes at `length` with `|`, its tie still to be written. */
+  private afterTieBar(length: number): AbcGrammarState {
     const after = this.clone();
     after.tie = null;
     after.open = null;
     after.pos = length;
     after.closeBar('|', length);
-    return this.tieSpelling(after, note) && after.startCompletable();
+    return after;
   }
 }
