@@ -59,13 +59,20 @@ async function timeIt(run: () => unknown, warmup: number, timed: number): Promis
   return { wall: (performance.now() - wall) / 1000 / timed, cpu: (cpuSeconds() - cpu) / timed };
 }
 
-/** Seconds per training step of the fast path on `threads` threads (data-parallel halves). */
+/**
+ * Seconds per training step of the fast path on `threads` threads (data-parallel halves).
+ * `tfjsOps`: the earlier path over tfjs ops (fast_lstm.ts; CONTINUO_TRAIN_KERNELS=0, read
+ * by both threads) instead of our own kernels (kernel_step.ts), for a before/after in one run.
+ */
 async function fastPath(
   inputs: Int32Array,
   targets: Int32Array,
   threads: number,
   backend: BackendName,
+  tfjsOps = false,
 ): Promise<Timing> {
+  const before = process.env.CONTINUO_TRAIN_KERNELS;
+  if (tfjsOps) process.env.CONTINUO_TRAIN_KERNELS = '0';
   const model = TokenModel.create({ vocabSize: VOCAB, layers: LAYERS, dropout: 0.2 }, 1);
   const trainer = await DataParallelTrainer.start(model, { threads, backend, adaptive: false });
   try {
@@ -75,6 +82,8 @@ async function fastPath(
   } finally {
     await trainer.close();
     model.dispose();
+    if (before === undefined) delete process.env.CONTINUO_TRAIN_KERNELS;
+    else process.env.CONTINUO_TRAIN_KERNELS = before;
   }
 }
 
@@ -110,9 +119,18 @@ async function layersPath(inputs: Int32Array, targets: Int32Array, timed: number
   }
 }
 
-/** Milliseconds per generated event with the stateful stepper at `batch` streams. */
-async function generation(model: TokenModel, batch: number): Promise<{ msPerEvent: number; simd: boolean }> {
-  const stepper = new LstmStepper(model.config, model.weightData(), batch);
+/**
+ * Milliseconds per generated event with the stateful stepper at `batch` streams; `threads: 2`
+ * adds its helper thread (which steps aside by itself when the second core is busy).
+ */
+async function generation(
+  model: TokenModel,
+  batch: number,
+  threads = 1,
+): Promise<{ msPerEvent: number; simd: boolean; stepAsides: number }> {
+  const stepper = new LstmStepper(model.config, model.weightData(), batch, { threads });
+  // The helper thread starts in the background; give it time to join.
+  if (threads > 1) await new Promise((resolve) => setTimeout(resolve, 300));
   const tokens = new Int32Array(batch);
   let t = 0;
   const events = 4000;
@@ -125,7 +143,8 @@ async function generation(model: TokenModel, batch: number): Promise<{ msPerEven
     Math.ceil(calls / 10),
     calls,
   );
-  return { msPerEvent: (wall * 1000) / batch, simd: stepper.usesSimd };
+  stepper.close();
+  return { msPerEvent: (wall * 1000) / batch, simd: stepper.usesSimd, stepAsides: stepper.helperStalls };
 }
 
 /**
@@ -148,16 +167,21 @@ export const benchmark: Benchmark = {
     const rounds = Number(process.env.CONTINUO_BENCH_ROUNDS ?? 2);
     const one: Timing[] = [];
     const two: Timing[] = [];
+    const opsOne: Timing[] = [];
+    const opsTwo: Timing[] = [];
     const torch: PeerFigures[] = [];
     for (let round = 0; round < rounds; round++) {
       if (peer.script) torch.push(await runTorchPeer(peer.script, VOCAB));
       one.push(await fastPath(inputs, targets, 1, backend.name));
       two.push(await fastPath(inputs, targets, 2, backend.name));
+      opsOne.push(await fastPath(inputs, targets, 1, backend.name, true));
+      opsTwo.push(await fastPath(inputs, targets, 2, backend.name, true));
     }
     const layers = await layersPath(inputs, targets, backend.name === 'cpu' ? 1 : 2);
     const model = TokenModel.create({ vocabSize: VOCAB, layers: LAYERS, dropout: 0.2 }, 2);
     const gen1 = await generation(model, 1);
     const gen8 = await generation(model, 8);
+    const gen1Duo = await generation(model, 1, 2);
     model.dispose();
     const oneWall = mean(one.map((t) => t.wall));
     const twoWall = mean(two.map((t) => t.wall));
@@ -172,11 +196,25 @@ export const benchmark: Benchmark = {
       'fast 2 threads cpu s/step (both threads)': round(mean(two.map((t) => t.cpu))),
       'fast 2 threads tokens/s (wall)': Math.round(tokens / twoWall),
       'two-thread speed-up (wall)': round(oneWall / twoWall, 2),
+      'tfjs-ops path (before) 1 thread s/step (cpu)': round(mean(opsOne.map((t) => t.cpu))),
+      'tfjs-ops path (before) 1 thread tokens/s (wall)': Math.round(tokens / mean(opsOne.map((t) => t.wall))),
+      'tfjs-ops path (before) 2 threads cpu s/step (both threads)': round(mean(opsTwo.map((t) => t.cpu))),
+      'tfjs-ops path (before) 2 threads tokens/s (wall)': Math.round(
+        tokens / mean(opsTwo.map((t) => t.wall)),
+      ),
+      'kernels / tfjs-ops cpu per step, 1 thread': round(
+        mean(one.map((t) => t.cpu)) / mean(opsOne.map((t) => t.cpu)),
+        2,
+      ),
       ...(peer.script
         ? {
             'PyTorch tokens/s (same run)': Math.round(torchTokens),
             'ratio ours (2 threads) / PyTorch tokens/s': round(tokens / twoWall / torchTokens, 2),
             'ratio ours (1 thread) / PyTorch tokens/s': round(tokens / oneWall / torchTokens, 2),
+            'ratio before (tfjs-ops, 2 threads) / PyTorch tokens/s': round(
+              tokens / mean(opsTwo.map((t) => t.wall)) / torchTokens,
+              2,
+            ),
             'PyTorch generation ms/event (batch 1)': round(torchGen, 4),
             'ratio ours / PyTorch generation time (batch 1)': round(gen1.msPerEvent / torchGen, 2),
           }
@@ -184,6 +222,8 @@ export const benchmark: Benchmark = {
       'tfjs-layers s/step (wall)': round(layers.wall),
       'tfjs-layers tokens/s (wall)': Math.round(tokens / layers.wall),
       'generation ms/event (batch 1)': round(gen1.msPerEvent, 4),
+      'generation ms/event (batch 1, helper thread)': round(gen1Duo.msPerEvent, 4),
+      'generation helper thread stepped aside (second core busy), times': gen1Duo.stepAsides,
       'generation ms/variation-event (batch 8)': round(gen8.msPerEvent, 4),
       '8 variations cost, in single events': round((gen8.msPerEvent * 8) / gen1.msPerEvent, 2),
       'generation kernel': gen1.simd ? 'wasm-simd' : 'js',

@@ -25,6 +25,10 @@ import * as tf from '@tensorflow/tfjs';
  *
  * Reference config (2 x 256, vocab 128, batch 32 x 64, Adam): ~3,400 kernels per training
  * step including Adam, 0.55-0.8 s on wasm (tfjs-layers: 4.2 s unloaded).
+ *
+ * TokenModel now trains on kernel_step.ts instead (our own wasm GEMM and cell kernels on
+ * plain memory, ~2x less CPU per step); this file stays as the path on tfjs-node, without
+ * WebAssembly SIMD or with CONTINUO_TRAIN_KERNELS=0, and for `fastLstm` (tfjs autodiff).
  */
 
 /** Weights of one LSTM layer, in the Keras layout. */

@@ -9,6 +9,9 @@ import {
   type LstmForwardCache,
   type LstmLayerWeights,
 } from './fast_lstm.ts';
+import { FlatAdam } from './adam.ts';
+import { KernelMemoryError, KernelWorkspace } from './kernel_workspace.ts';
+import { kernelStep, type KernelMode, type KernelStepResult } from './kernel_step.ts';
 import type { ModelArchitecture } from './presets.ts';
 
 /**
@@ -17,9 +20,20 @@ import type { ModelArchitecture } from './presets.ts';
  * exactly an embedding folded into that kernel (rows = token vectors); it needs no `gather`,
  * so it trains on every backend (tfjs `Embedding` cannot train on wasm).
  *
- * Training runs the hand-written forward/backward of fast_lstm.ts for the whole network
- * (no tfjs autodiff), then clips the gradients by global norm and applies Adam.
+ * Training runs the hand-written forward/backward of kernel_step.ts (our own wasm GEMM
+ * and JS loops on plain memory, no tfjs kernels) for the whole network, or of fast_lstm.ts
+ * over tfjs ops on tfjs-node or without WebAssembly SIMD; then it clips the gradients by
+ * global norm and applies Adam.
  */
+
+/**
+ * Whether the forward/backward passes run on our own kernels (kernel_step.ts): on every
+ * backend but tfjs-node (whose native ops are threaded), unless CONTINUO_TRAIN_KERNELS=0
+ * (the tfjs path, for comparisons), and when WebAssembly SIMD is there.
+ */
+function kernelsWanted(): boolean {
+  return process.env.CONTINUO_TRAIN_KERNELS !== '0' && tf.getBackend() !== 'tensorflow';
+}
 
 /** Everything needed to rebuild a model's shape. */
 export interface TokenModelConfig extends ModelArchitecture {
@@ -65,15 +79,6 @@ export interface OptimizerState {
   accBeta2: number;
   /** First and second moments per weight, in the order Adam created them. */
   slots: Array<{ weight: string; m: Float32Array; v: Float32Array }>;
-}
-
-/** The private fields of tfjs's AdamOptimizer that a checkpoint needs (tfjs 4.x). */
-interface AdamInternals {
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  accumulatedFirstMoment: Array<{ originalName: string; variable: tf.Variable }>;
-  accumulatedSecondMoment: Array<{ originalName: string; variable: tf.Variable }>;
-  iterations_: number;
 }
 
 let modelCounter = 0;
@@ -178,9 +183,17 @@ function timeMajor(ids: Int32Array, batch: number, steps: number): Int32Array {
 export class TokenModel {
   readonly config: TokenModelConfig;
   private readonly vars = new Map<string, tf.Variable>();
-  private optimizer: tf.Optimizer | undefined;
+  private optimizer: FlatAdam | undefined;
+  /**
+   * The weights as plain arrays: what training reads and Adam updates. The tfjs variables
+   * follow them lazily (`syncVariables`), only when something reads the variables.
+   */
+  private readonly values = new Map<string, Float32Array>();
+  private variablesStale = false;
   private readonly rng: Rng;
   private disposed = false;
+  /** Our kernels' memory (undefined: not made yet; null: not available). */
+  private workspace: KernelWorkspace | null | undefined;
   /** Global gradient norm of the last training step, before clipping. */
   lastGradNorm = 0;
 
@@ -199,9 +212,11 @@ export class TokenModel {
           `Weight ${name}: expected ${size} values (shape [${shape.join(', ')}]), got ${data?.length ?? 'none'}`,
         );
       }
+      const copy = new Float32Array(data);
+      this.values.set(name, copy);
       this.vars.set(
         name,
-        tf.tidy(() => tf.variable(tf.tensor(data, shape), true, `${prefix}/${name}`)),
+        tf.tidy(() => tf.variable(tf.tensor(copy.slice(), shape), true, `${prefix}/${name}`)),
       );
     }
   }
@@ -241,18 +256,38 @@ export class TokenModel {
   weightData(): Record<string, WeightData> {
     this.assertAlive();
     const out: Record<string, WeightData> = {};
-    for (const [name, v] of this.vars)
-      out[name] = { shape: [...v.shape], data: new Float32Array(v.dataSync() as Float32Array) };
+    const shapes = weightShapesFor(this.config);
+    for (const [name, data] of this.values) out[name] = { shape: [...shapes[name]], data: data.slice() };
     return out;
+  }
+
+  /** Copies the current weights into `target` (by name, each of the weight's size), e.g. shared memory. */
+  copyWeightsInto(target: Record<string, Float32Array>): void {
+    this.assertAlive();
+    for (const [name, data] of this.values) target[name].set(data);
   }
 
   /** The live weight variables by name (read-only use: tests, reference models). */
   variables(): ReadonlyMap<string, tf.Variable> {
+    this.syncVariables();
     return this.vars;
+  }
+
+  /** Brings the tfjs variables up to the weight arrays after updates. */
+  private syncVariables(): void {
+    if (!this.variablesStale) return;
+    this.variablesStale = false;
+    const shapes = weightShapesFor(this.config);
+    for (const [name, v] of this.vars) {
+      // A copy: the cpu backend would keep the array itself, which the next update changes.
+      const data = (this.values.get(name) as Float32Array).slice();
+      tf.tidy(() => v.assign(tf.tensor(data, shapes[name])));
+    }
   }
 
   /** A weight variable, typed by rank (the names and shapes are fixed by the config). */
   private weight<T extends tf.Tensor>(name: string): T {
+    this.syncVariables();
     const v = this.vars.get(name);
     if (!v) throw new Error(`TokenModel has no weight ${name}`);
     return v as unknown as T;
@@ -286,16 +321,68 @@ export class TokenModel {
     layer: number,
     draw: DropoutDraw,
   ): tf.Tensor2D[] {
+    const data = this.dropoutMaskData(steps, batch, units, layer, draw);
+    const size = batch * units;
+    return Array.from({ length: steps }, (_, t) =>
+      tf.tensor2d(data.subarray(t * size, (t + 1) * size), [batch, units]),
+    );
+  }
+
+  /** The masks of `dropoutMasks` as one time-major array [T*B, H]. */
+  private dropoutMaskData(
+    steps: number,
+    batch: number,
+    units: number,
+    layer: number,
+    draw: DropoutDraw,
+  ): Float32Array {
     const keep = 1 - this.config.dropout;
-    const data = Array.from({ length: steps }, () => new Float32Array(batch * units));
+    const data = new Float32Array(steps * batch * units);
     for (let b = 0; b < batch; b++) {
       const rng = new Rng(`dropout:${draw.seed}:${layer}:${draw.rowOffset + b}`);
       for (let t = 0; t < steps; t++) {
-        const m = data[t];
-        for (let u = b * units, end = u + units; u < end; u++) m[u] = rng.next() < keep ? 1 / keep : 0;
+        for (let u = (t * batch + b) * units, end = u + units; u < end; u++)
+          data[u] = rng.next() < keep ? 1 / keep : 0;
       }
     }
-    return data.map((m) => tf.tensor2d(m, [batch, units]));
+    return data;
+  }
+
+  /** Our kernels' workspace when the kernels are to be used (see `kernelsWanted`). */
+  private kernels(): KernelWorkspace | null {
+    if (!kernelsWanted()) return null;
+    if (this.workspace === undefined) this.workspace = KernelWorkspace.create() ?? null;
+    return this.workspace;
+  }
+
+  /** One pass on our kernels (kernel_step.ts) with this model's current weights. */
+  private runKernels(
+    ws: KernelWorkspace,
+    inputs: Int32Array,
+    targets: Int32Array | null,
+    batch: number,
+    draw: DropoutDraw | null,
+    mode: KernelMode,
+  ): KernelStepResult | null {
+    const steps = inputs.length / batch;
+    const masks = this.config.layers.map((units, l) =>
+      draw && this.config.dropout > 0 ? this.dropoutMaskData(steps, batch, units, l, draw) : undefined,
+    );
+    const weights: Record<string, Float32Array> = {};
+    for (const [name, data] of this.values) weights[name] = data;
+    try {
+      return kernelStep(ws, this.config, weights, inputs, targets, batch, masks, mode);
+    } catch (error) {
+      // The kernels' memory could not grow (a huge model or batch): the tfjs path from now on.
+      if (!(error instanceof KernelMemoryError)) throw error;
+      this.workspace = null;
+      return null;
+    }
+  }
+
+  /** The dropout masks `training` asks for: a new draw (true), none (false) or the given one. */
+  private resolveDraw(training: boolean | DropoutDraw): DropoutDraw | null {
+    return training === true ? this.nextDropoutDraw() : training === false ? null : training;
   }
 
   /** The dropout draw of one training step: advances the model's dropout stream by one number. */
@@ -341,12 +428,21 @@ export class TokenModel {
     training: boolean | DropoutDraw = true,
   ): LossAndGradients {
     this.assertAlive();
-    const { batch, steps } = geometry(inputs, batchSize, this.config.vocabSize, 'inputs');
-    geometry(targets, batchSize, this.config.vocabSize, 'targets');
-    if (targets.length !== inputs.length)
-      throw new Error(`targets: ${targets.length} ids for ${inputs.length} inputs`);
+    const { batch, steps } = this.checkBatch(inputs, targets, batchSize);
     const n = batch * steps;
     const vocab = this.config.vocabSize;
+    const ws = this.kernels();
+    if (ws) {
+      const draw = this.resolveDraw(training);
+      const result = this.runKernels(ws, inputs, targets, batch, draw, 'gradients');
+      if (result?.grads) {
+        const shapes = weightShapesFor(this.config);
+        const tensors: Record<string, tf.Tensor> = {};
+        for (const name of this.weightNames()) tensors[name] = tf.tensor(result.grads[name], shapes[name]);
+        return { loss: result.loss, grads: tensors };
+      }
+      training = draw ?? false; // the tfjs path below, with the same masks
+    }
     const result = tf.tidy(() => {
       const draw = training === true ? this.nextDropoutDraw() : training === false ? null : training;
       const { top, caches, masks, ids } = this.forward(inputs, batch, steps, draw, true);
@@ -388,6 +484,49 @@ export class TokenModel {
   }
 
   /**
+   * `lossAndGradients` with the gradients as plain arrays by weight name (what our kernels
+   * make anyway: data-parallel training ships them through shared memory without tensors).
+   */
+  lossAndGradientData(
+    inputs: Int32Array,
+    targets: Int32Array,
+    batchSize: number,
+    training: boolean | DropoutDraw = true,
+  ): { loss: number; grads: Record<string, Float32Array> } {
+    this.assertAlive();
+    const ws = this.kernels();
+    if (ws) {
+      const { batch } = this.checkBatch(inputs, targets, batchSize);
+      const draw = this.resolveDraw(training);
+      const result = this.runKernels(ws, inputs, targets, batch, draw, 'gradients');
+      if (result?.grads) return { loss: result.loss, grads: result.grads };
+      training = draw ?? false;
+    }
+    const { loss, grads } = this.lossAndGradients(inputs, targets, batchSize, training);
+    try {
+      const data: Record<string, Float32Array> = {};
+      for (const [name, g] of Object.entries(grads))
+        data[name] = new Float32Array(g.dataSync() as Float32Array);
+      return { loss, grads: data };
+    } finally {
+      tf.dispose(Object.values(grads));
+    }
+  }
+
+  /** Checks a batch of inputs and targets; returns its geometry. */
+  private checkBatch(
+    inputs: Int32Array,
+    targets: Int32Array,
+    batchSize: number,
+  ): { batch: number; steps: number } {
+    const geo = geometry(inputs, batchSize, this.config.vocabSize, 'inputs');
+    geometry(targets, batchSize, this.config.vocabSize, 'targets');
+    if (targets.length !== inputs.length)
+      throw new Error(`targets: ${targets.length} ids for ${inputs.length} inputs`);
+    return geo;
+  }
+
+  /**
    * One optimisation step on a batch: forward, backward, clip by global norm, Adam.
    * `inputs` and `targets` are [B, T] batch-major token ids. Returns the mean loss.
    */
@@ -403,38 +542,49 @@ export class TokenModel {
    */
   applyGradients(grads: Record<string, tf.Tensor>, loss: number, options: TrainOptions = {}): void {
     this.assertAlive();
-    const learningRate = options.learningRate ?? 2e-3;
-    const clipNorm = options.clipNorm ?? 5;
+    let data: Record<string, Float32Array>;
     try {
-      const norm = tf.tidy(
-        () => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0],
+      data = Object.fromEntries(
+        Object.entries(grads).map(([name, g]) => [name, new Float32Array(g.dataSync() as Float32Array)]),
       );
-      this.lastGradNorm = norm;
-      if (!Number.isFinite(norm))
-        throw new Error(`Training diverged: gradient norm is ${norm} (loss ${loss})`);
-      const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
-      const named: tf.NamedTensorMap = {};
-      tf.tidy(() => {
-        for (const [name, g] of Object.entries(grads)) {
-          named[this.weight<tf.Variable>(name).name] = scale === 1 ? g : tf.keep(tf.mul(g, scale));
-        }
-      });
-      this.getOptimizer(learningRate).applyGradients(named);
-      if (scale !== 1) tf.dispose(Object.values(named));
     } finally {
       tf.dispose(Object.values(grads));
     }
+    this.applyGradientData(data, loss, options);
+  }
+
+  /** `applyGradients` for plain-array gradients (by weight name, shapes as `weightShapesFor`). */
+  applyGradientData(grads: Record<string, Float32Array>, loss: number, options: TrainOptions = {}): void {
+    this.assertAlive();
+    const learningRate = options.learningRate ?? 2e-3;
+    const clipNorm = options.clipNorm ?? 5;
+    const ordered: Record<string, Float32Array> = {};
+    let squares = 0;
+    for (const name of this.weightNames()) {
+      const g = grads[name];
+      if (!g) throw new Error(`applyGradients: no gradient for ${name}`);
+      ordered[name] = g;
+      for (let i = 0; i < g.length; i++) squares += g[i] * g[i];
+    }
+    const norm = Math.fround(Math.sqrt(squares));
+    this.lastGradNorm = norm;
+    if (!Number.isFinite(norm)) throw new Error(`Training diverged: gradient norm is ${norm} (loss ${loss})`);
+    const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
+    this.optimizer ??= new FlatAdam();
+    const weights = Object.fromEntries(this.values);
+    this.optimizer.update(weights, ordered, learningRate, scale);
+    this.variablesStale = true;
   }
 
   /** Replaces every weight's values (by name; shapes as `weightShapesFor`), e.g. a replica's after an update. */
   loadWeights(values: Record<string, Float32Array>): void {
     this.assertAlive();
-    const shapes = weightShapesFor(this.config);
     for (const [name, v] of this.vars) {
       const data = values[name];
       if (!data || data.length !== v.size) throw new Error(`loadWeights: weight ${name} has the wrong size`);
-      tf.tidy(() => v.assign(tf.tensor(data, shapes[name])));
     }
+    for (const [name, current] of this.values) current.set(values[name]);
+    this.variablesStale = true;
   }
 
   /** Mean cross-entropy on a batch without dropout and without updating anything. */
@@ -443,6 +593,9 @@ export class TokenModel {
     const { batch, steps } = geometry(inputs, batchSize, this.config.vocabSize, 'inputs');
     geometry(targets, batchSize, this.config.vocabSize, 'targets');
     const vocab = this.config.vocabSize;
+    const ws = this.kernels();
+    const result = ws ? this.runKernels(ws, inputs, targets, batch, null, 'loss') : null;
+    if (result) return result.loss;
     return tf.tidy(() => {
       const { top } = this.forward(inputs, batch, steps, null, false);
       const logits = this.dense(top);
@@ -455,9 +608,12 @@ export class TokenModel {
   logits(inputs: Int32Array, batchSize: number): tf.Tensor3D {
     this.assertAlive();
     const { batch, steps } = geometry(inputs, batchSize, this.config.vocabSize, 'inputs');
+    const ws = this.kernels();
+    const kernelLogits = ws ? this.runKernels(ws, inputs, null, batch, null, 'logits')?.logits : undefined;
     return tf.tidy(() => {
-      const { top } = this.forward(inputs, batch, steps, null, false);
-      const logits = this.dense(top);
+      const logits = kernelLogits
+        ? tf.tensor2d(kernelLogits, [batch * steps, this.config.vocabSize])
+        : this.dense(this.forward(inputs, batch, steps, null, false).top);
       return tf.transpose(
         tf.reshape(logits, [steps, batch, this.config.vocabSize]),
         [1, 0, 2],
@@ -468,24 +624,7 @@ export class TokenModel {
   /** Adam's moments and counters as plain data; null before the first training step. */
   exportOptimizerState(): OptimizerState | null {
     this.assertAlive();
-    if (!this.optimizer) return null;
-    const adam = this.optimizer as unknown as AdamInternals;
-    const byTfName = new Map([...this.vars].map(([name, v]) => [v.name, name]));
-    const slots = adam.accumulatedFirstMoment.map((first, i) => {
-      const weight = byTfName.get(first.originalName.replace(/\/m$/, ''));
-      if (!weight) throw new Error(`Optimizer slot ${first.originalName} matches no weight`);
-      return {
-        weight,
-        m: new Float32Array(first.variable.dataSync() as Float32Array),
-        v: new Float32Array(adam.accumulatedSecondMoment[i].variable.dataSync() as Float32Array),
-      };
-    });
-    return {
-      iterations: adam.iterations_ ?? 0,
-      accBeta1: adam.accBeta1.dataSync()[0],
-      accBeta2: adam.accBeta2.dataSync()[0],
-      slots,
-    };
+    return this.optimizer ? this.optimizer.exportState() : null;
   }
 
   /** Restores Adam's state from `exportOptimizerState` output (a resumed run then continues exactly). */
@@ -497,23 +636,7 @@ export class TokenModel {
       if (size === undefined || slot.m.length !== size || slot.v.length !== size)
         throw new Error(`Optimizer state does not fit this model (weight ${slot.weight})`);
     }
-    this.optimizer?.dispose();
-    this.optimizer = undefined;
-    const adam = this.getOptimizer(2e-3) as unknown as AdamInternals;
-    tf.tidy(() => {
-      adam.accBeta1.assign(tf.scalar(state.accBeta1));
-      adam.accBeta2.assign(tf.scalar(state.accBeta2));
-    });
-    adam.iterations_ = state.iterations;
-    const slot = (s: OptimizerState['slots'][number], data: Float32Array, suffix: string) => {
-      const v = this.weight<tf.Variable>(s.weight);
-      return {
-        originalName: `${v.name}/${suffix}`,
-        variable: tf.tidy(() => tf.tensor(data, shapes[s.weight]).variable(false)),
-      };
-    };
-    adam.accumulatedFirstMoment = state.slots.map((s) => slot(s, s.m, 'm'));
-    adam.accumulatedSecondMoment = state.slots.map((s) => slot(s, s.v, 'v'));
+    this.optimizer = FlatAdam.fromState(state);
   }
 
   /** State of the dropout random stream (for checkpoints). */
@@ -526,13 +649,6 @@ export class TokenModel {
     this.rng.setState(state);
   }
 
-  private getOptimizer(learningRate: number): tf.Optimizer {
-    if (!this.optimizer) this.optimizer = tf.train.adam(learningRate);
-    // Adam reads its rate on every update: changing it keeps the moments (for schedules).
-    (this.optimizer as unknown as { learningRate: number }).learningRate = learningRate;
-    return this.optimizer;
-  }
-
   private assertAlive(): void {
     if (this.disposed) throw new Error('TokenModel was disposed');
   }
@@ -541,7 +657,9 @@ export class TokenModel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.optimizer?.dispose();
+    this.optimizer = undefined;
+    this.workspace = null;
+    this.values.clear();
     for (const v of this.vars.values()) v.dispose();
     this.vars.clear();
   }

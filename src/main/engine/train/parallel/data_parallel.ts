@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import type { Worker } from 'node:worker_threads';
 import type { BackendName } from '../../model/backend.ts';
 import type { DropoutDraw, TokenModel, TrainOptions } from '../../model/token_model.ts';
@@ -218,44 +217,42 @@ export class DataParallelTrainer {
       });
       this.weightsStale = false;
     }
-    const own = this.model.lossAndGradients(inputs.subarray(0, cut), targets.subarray(0, cut), ownRows, draw);
+    const own = this.model.lossAndGradientData(
+      inputs.subarray(0, cut),
+      targets.subarray(0, cut),
+      ownRows,
+      draw,
+    );
     this.counters.coordinatorRows += ownRows;
     let otherLoss: number;
-    let otherGrads: Record<string, tf.Tensor>;
+    let otherGrads: Record<string, Float32Array>;
     const reply = answer ? await answer : null;
     if (reply?.type === 'done') {
       otherLoss = reply.loss;
-      otherGrads = tf.tidy(() =>
-        Object.fromEntries(
-          this.layout.names.map((name) => [
-            name,
-            tf.tensor(this.sharedGrads[name], this.layout.shapes[name]),
-          ]),
-        ),
-      );
+      otherGrads = this.sharedGrads;
       this.counters.workerRows += otherRows;
     } else {
       if (reply?.type === 'error') this.lose(reply.message);
       // The same half on this thread: the same sums, one core.
-      const other = this.model.lossAndGradients(otherInputs, otherTargets, otherRows, otherDraw);
+      const other = this.model.lossAndGradientData(otherInputs, otherTargets, otherRows, otherDraw);
       otherLoss = other.loss;
       otherGrads = other.grads;
       this.counters.coordinatorRows += otherRows;
       this.counters.soloSteps++;
     }
+    // The weighted average of the halves, read before the worker's next step overwrites them.
     const a = ownRows / batchSize;
     const b = otherRows / batchSize;
-    const grads = tf.tidy(() =>
-      Object.fromEntries(
-        this.layout.names.map((name) => [
-          name,
-          tf.add(tf.mul(own.grads[name], a), tf.mul(otherGrads[name], b)),
-        ]),
-      ),
-    );
-    tf.dispose([...Object.values(own.grads), ...Object.values(otherGrads)]);
+    const grads: Record<string, Float32Array> = {};
+    for (const name of this.layout.names) {
+      const mine = own.grads[name];
+      const theirs = otherGrads[name];
+      const sum = new Float32Array(mine.length);
+      for (let i = 0; i < sum.length; i++) sum[i] = mine[i] * a + theirs[i] * b;
+      grads[name] = sum;
+    }
     const loss = a * own.loss + b * otherLoss;
-    this.model.applyGradients(grads, loss, options);
+    this.model.applyGradientData(grads, loss, options);
     this.weightsStale = true;
     this.recordTime(duo && reply?.type === 'done', (performance.now() - started) / 1000);
     return loss;
@@ -263,8 +260,7 @@ export class DataParallelTrainer {
 
   /** Copies the model's current weights into shared memory for the worker. */
   private publishWeights(): void {
-    for (const [name, variable] of this.model.variables())
-      this.sharedWeights[name].set(variable.dataSync() as Float32Array);
+    this.model.copyWeightsInto(this.sharedWeights);
   }
 
   /** Stops the worker. */

@@ -4,7 +4,6 @@
  * computes the loss and gradients of its part of the batch and writes them to the shared
  * gradient buffer. The coordinator sums and applies them (data_parallel.ts).
  */
-import * as tf from '@tensorflow/tfjs';
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../../model/backend.ts';
 import { TokenModel } from '../../model/token_model.ts';
@@ -38,12 +37,8 @@ function step(message: Extract<ToGradWorker, { type: 'step' }>): void {
   if (!model || !layout) throw new Error('grad_worker: step before init');
   const started = performance.now();
   if (message.reloadWeights) model.loadWeights(weights);
-  const result = model.lossAndGradients(message.inputs, message.targets, message.rows, message.draw);
-  try {
-    for (const name of layout.names) grads[name].set(result.grads[name].dataSync() as Float32Array);
-  } finally {
-    tf.dispose(Object.values(result.grads));
-  }
+  const result = model.lossAndGradientData(message.inputs, message.targets, message.rows, message.draw);
+  for (const name of layout.names) grads[name].set(result.grads[name]);
   reply({ type: 'done', loss: result.loss, rows: message.rows, ms: performance.now() - started });
 }
 
