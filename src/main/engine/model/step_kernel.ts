@@ -1,4 +1,5 @@
-import { I32, moduleBytes, op, V128, WasmFunction } from './gen_kernel_asm.ts';
+import { moduleBytes, WasmFunction } from './gen_kernel_asm.ts';
+import { I32, op, V128 } from './wasm_asm.ts';
 
 /**
  * The generation stepper's WebAssembly SIMD kernels, built per stepper geometry (strides and
@@ -76,13 +77,15 @@ function panelsFunction(): WasmFunction {
   const acc = Array.from({ length: PANEL / 4 }, () => f.local(V128));
   const bytes = PANEL * 4;
   f.emit(op.block, op.loop, op.get(PANELS), op.i32Eqz, op.brIf(1));
-  acc.forEach((a, i) => f.emit(op.get(INIT), op.load(16 * i), op.set(a)));
+  acc.forEach((a, i) => f.emit(op.get(INIT), op.v128Load(16 * i), op.set(a)));
   f.emit(op.get(X), op.set(kp), op.get(X), op.get(K), op.i32(4), op.i32Mul, op.i32Add, op.set(kEnd));
-  f.emit(op.loop, op.get(kp), op.loadSplat(0), op.set(s));
-  acc.forEach((a, i) => f.emit(op.get(a), op.get(W), op.load(16 * i), op.get(s), op.mul, op.add, op.set(a)));
+  f.emit(op.loop, op.get(kp), op.v128Load32Splat(0), op.set(s));
+  acc.forEach((a, i) =>
+    f.emit(op.get(a), op.get(W), op.v128Load(16 * i), op.get(s), op.f32x4Mul, op.f32x4Add, op.set(a)),
+  );
   f.emit(op.get(W), op.i32(bytes), op.i32Add, op.set(W));
   f.emit(op.get(kp), op.i32(4), op.i32Add, op.tee(kp), op.get(kEnd), op.i32Ne, op.brIf(0), op.end);
-  acc.forEach((a, i) => f.emit(op.get(Y), op.get(a), op.store(16 * i)));
+  acc.forEach((a, i) => f.emit(op.get(Y), op.get(a), op.v128Store(16 * i)));
   f.emit(
     op.get(Y),
     op.i32(bytes),
@@ -120,24 +123,24 @@ function panels4Function(name: string, strides: StreamStrides): WasmFunction {
     const rowBytes = (a: number): number => c * chunk * 4 + 16 * a;
     for (const st of streams)
       wv.forEach((_, a) =>
-        f.emit(op.get(INIT), op.load(st * strides.init + rowBytes(a)), op.set(acc[st * vecs + a])),
+        f.emit(op.get(INIT), op.v128Load(st * strides.init + rowBytes(a)), op.set(acc[st * vecs + a])),
       );
     f.emit(op.get(W), op.set(wp), op.get(X), op.set(kp));
     f.emit(op.get(X), op.get(K), op.i32(4), op.i32Mul, op.i32Add, op.set(kEnd));
     f.emit(op.loop);
-    wv.forEach((v, a) => f.emit(op.get(wp), op.load(rowBytes(a)), op.set(v)));
+    wv.forEach((v, a) => f.emit(op.get(wp), op.v128Load(rowBytes(a)), op.set(v)));
     for (const st of streams) {
-      f.emit(op.get(kp), op.loadSplat(st * strides.x), op.set(s));
+      f.emit(op.get(kp), op.v128Load32Splat(st * strides.x), op.set(s));
       wv.forEach((v, a) => {
         const sum = acc[st * vecs + a];
-        f.emit(op.get(sum), op.get(v), op.get(s), op.mul, op.add, op.set(sum));
+        f.emit(op.get(sum), op.get(v), op.get(s), op.f32x4Mul, op.f32x4Add, op.set(sum));
       });
     }
     f.emit(op.get(wp), op.i32(bytes), op.i32Add, op.set(wp));
     f.emit(op.get(kp), op.i32(4), op.i32Add, op.tee(kp), op.get(kEnd), op.i32Ne, op.brIf(0), op.end);
     for (const st of streams)
       wv.forEach((_, a) =>
-        f.emit(op.get(Y), op.get(acc[st * vecs + a]), op.store(st * strides.y + rowBytes(a))),
+        f.emit(op.get(Y), op.get(acc[st * vecs + a]), op.v128Store(st * strides.y + rowBytes(a))),
       );
   }
   f.emit(op.get(W), op.get(K), op.i32(bytes), op.i32Mul, op.i32Add, op.set(W));
@@ -163,19 +166,29 @@ function panels4Function(name: string, strides: StreamStrides): WasmFunction {
 function emitExp(f: WasmFunction, t: { x: number; n: number; r: number }): void {
   // n = round(x log2 e) by adding and removing 1.5 * 2^23, whose low mantissa bits then hold n
   const magic = 12582912;
-  f.emit(op.f32x4(-87), op.max, op.f32x4(87), op.min, op.tee(t.x));
-  f.emit(op.f32x4(Math.LOG2E), op.mul, op.f32x4(magic), op.add, op.tee(t.r));
-  f.emit(op.f32x4(magic), op.sub, op.set(t.n));
+  f.emit(op.f32x4Const(-87), op.f32x4Max, op.f32x4Const(87), op.f32x4Min, op.tee(t.x));
+  f.emit(op.f32x4Const(Math.LOG2E), op.f32x4Mul, op.f32x4Const(magic), op.f32x4Add, op.tee(t.r));
+  f.emit(op.f32x4Const(magic), op.f32x4Sub, op.set(t.n));
   // 2^n: n's bits shifted into the exponent field, plus the bias 127 (as the bits of 1.0)
-  f.emit(op.get(t.r), op.i32(23), op.i32x4Shl, op.i32x4(0x3f800000), op.i32x4Add);
+  f.emit(op.get(t.r), op.i32(23), op.i32x4Shl, op.i32x4Const(0x3f800000), op.i32x4Add);
   // r = x - n*C1 - n*C2 (ln 2 split in two for an exact first product)
-  f.emit(op.get(t.x), op.get(t.n), op.f32x4(0.693359375), op.mul, op.sub);
-  f.emit(op.get(t.n), op.f32x4(-2.1219444e-4), op.mul, op.sub, op.set(t.r));
+  f.emit(op.get(t.x), op.get(t.n), op.f32x4Const(0.693359375), op.f32x4Mul, op.f32x4Sub);
+  f.emit(op.get(t.n), op.f32x4Const(-2.1219444e-4), op.f32x4Mul, op.f32x4Sub, op.set(t.r));
   const coefficients = [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
-  f.emit(op.f32x4(1.98756915e-4));
-  for (const c of coefficients) f.emit(op.get(t.r), op.mul, op.f32x4(c), op.add);
+  f.emit(op.f32x4Const(1.98756915e-4));
+  for (const c of coefficients) f.emit(op.get(t.r), op.f32x4Mul, op.f32x4Const(c), op.f32x4Add);
   // (p * r^2 + r + 1) * 2^n
-  f.emit(op.get(t.r), op.mul, op.get(t.r), op.mul, op.get(t.r), op.add, op.f32x4(1), op.add, op.mul);
+  f.emit(
+    op.get(t.r),
+    op.f32x4Mul,
+    op.get(t.r),
+    op.f32x4Mul,
+    op.get(t.r),
+    op.f32x4Add,
+    op.f32x4Const(1),
+    op.f32x4Add,
+    op.f32x4Mul,
+  );
 }
 
 /**
@@ -192,29 +205,39 @@ function gatesFunction(name: string, units: number): WasmFunction {
   const [gi, gf, gg, go, cell] = [f.local(V128), f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
   const gate = units * 4;
   const sigmoid = (offset: number, into: number): void => {
-    f.emit(op.f32x4(1), op.f32x4(1), op.get(Z), op.load(offset), op.neg);
+    f.emit(op.f32x4Const(1), op.f32x4Const(1), op.get(Z), op.v128Load(offset), op.f32x4Neg);
     emitExp(f, t);
-    f.emit(op.add, op.div, op.set(into));
+    f.emit(op.f32x4Add, op.f32x4Div, op.set(into));
   };
   /** tanh of the vector in local `src`, left on the stack. */
   const tanh = (src: number): void => {
-    f.emit(op.f32x4(1), op.f32x4(2), op.f32x4(1), op.get(src), op.get(src), op.add);
+    f.emit(op.f32x4Const(1), op.f32x4Const(2), op.f32x4Const(1), op.get(src), op.get(src), op.f32x4Add);
     emitExp(f, t);
-    f.emit(op.add, op.div, op.sub);
+    f.emit(op.f32x4Add, op.f32x4Div, op.f32x4Sub);
   };
   f.emit(op.block, op.loop, op.get(left), op.i32Eqz, op.brIf(1));
   sigmoid(0, gi);
   sigmoid(gate, gf);
   sigmoid(3 * gate, go);
-  f.emit(op.get(Z), op.load(2 * gate), op.set(gg));
+  f.emit(op.get(Z), op.v128Load(2 * gate), op.set(gg));
   tanh(gg);
   f.emit(op.set(gg));
   // c = f * c + i * g
-  f.emit(op.get(gf), op.get(C), op.load(0), op.mul, op.get(gi), op.get(gg), op.mul, op.add, op.set(cell));
-  f.emit(op.get(C), op.get(cell), op.store(0));
+  f.emit(
+    op.get(gf),
+    op.get(C),
+    op.v128Load(0),
+    op.f32x4Mul,
+    op.get(gi),
+    op.get(gg),
+    op.f32x4Mul,
+    op.f32x4Add,
+    op.set(cell),
+  );
+  f.emit(op.get(C), op.get(cell), op.v128Store(0));
   f.emit(op.get(H), op.get(go));
   tanh(cell);
-  f.emit(op.mul, op.store(0));
+  f.emit(op.f32x4Mul, op.v128Store(0));
   for (const p of [Z, C, H]) f.emit(op.get(p), op.i32(16), op.i32Add, op.set(p));
   f.emit(op.get(left), op.i32(1), op.i32Sub, op.set(left), op.br(0), op.end, op.end);
   return f;

@@ -7,6 +7,7 @@
 export const I32 = 0x7f;
 export const F32 = 0x7d;
 export const V128 = 0x7b;
+export type ValType = typeof I32 | typeof F32 | typeof V128;
 
 export function uleb(n: number): number[] {
   const out: number[] = [];
@@ -66,6 +67,7 @@ export const op = {
   i32Mul: [0x6c],
   i32LtS: [0x48],
   i32Eqz: [0x45],
+  i32Ne: [0x47],
   f32Add: [0x92],
   f32Mul: [0x94],
   f32Load: (offset = 0): number[] => [0x2a, 2, ...uleb(offset)],
