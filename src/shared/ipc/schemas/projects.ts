@@ -23,6 +23,15 @@ const TrackSchema = TrackShape as unknown as z.ZodType<Track, Track>;
 const ProjectIdText = z.string().min(1).max(100);
 
 /** Where a file to open or import comes from. */
+/** A file's bytes as the page sends them: base64, within the upload cap. */
+export const UploadBase64Schema = z
+  .string()
+  .max(
+    Math.ceil(MAX_UPLOAD_BYTES / 3) * 4,
+    `a file sent from the page can be at most ${MAX_UPLOAD_BYTES / 1e6} MB`,
+  )
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
+
 export const ProjectSourceSchema = z.discriminatedUnion('kind', [
   /** A file on this machine (Electron, the recent list, or a typed path). */
   z.strictObject({ kind: z.literal('path'), path: LocalPathSchema }),
@@ -30,13 +39,7 @@ export const ProjectSourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('bytes'),
     fileName: z.string().trim().min(1).max(255),
-    dataBase64: z
-      .string()
-      .max(
-        Math.ceil(MAX_UPLOAD_BYTES / 3) * 4,
-        `a file sent from the page can be at most ${MAX_UPLOAD_BYTES / 1e6} MB`,
-      )
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64'),
+    dataBase64: UploadBase64Schema,
   }),
   /** The host's native open dialog (Electron; the web host answers `unsupported`). */
   z.strictObject({ kind: z.literal('dialog') }),

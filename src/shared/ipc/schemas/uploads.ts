@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IdSchema, LocalPathSchema } from './ids.ts';
-import { MAX_UPLOAD_BYTES } from './projects.ts';
+import { UploadBase64Schema } from './projects.ts';
 
 /**
  * Music sent from the page for a dataset (the browser's file picker or a drop): one file per
@@ -48,13 +48,7 @@ export const DatasetUploadPayloadSchema = z.strictObject({
       message: 'a file name, or plain folder names and a file name separated by / (no .., \\, : or NUL)',
     })
     .refine(isUploadable, { message: `only ${UPLOAD_EXTENSIONS.join(', ')} files` }),
-  dataBase64: z
-    .string()
-    .max(
-      Math.ceil(MAX_UPLOAD_BYTES / 3) * 4,
-      `a file sent from the page can be at most ${MAX_UPLOAD_BYTES / 1e6} MB`,
-    )
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64'),
+  dataBase64: UploadBase64Schema,
 });
 
 /** Result of `datasets.upload`: where the file was put, and the folder to import. */
