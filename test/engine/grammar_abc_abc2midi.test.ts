@@ -109,42 +109,19 @@ function sheetNotes(text: string): BeatNote[] {
 }
 
 /** The decoded notes of a tune as beat notes (the roll and playback). */
-function decodedNotes(tokens: Token[]): { notes: BeatNote[]; midi: MidiMelody; shortChord?: number } {
+function decodedNotes(tokens: Token[]): { notes: BeatNote[]; midi: MidiMelody } {
   const { sequence } = codec.decode(tokens);
   const qpm = sequence.tempos[0]?.qpm ?? 120;
   const beats = (seconds: number): number => (seconds * qpm) / 60;
   const notes = sequence.notes.map((n) => ({ pitch: n.pitch, beat: beats(n.startTime) }));
-  const lengths = sequence.notes.map((n) => ({
-    beat: beats(n.startTime),
-    length: beats(n.endTime - n.startTime),
-  }));
-  return { notes, midi: readMidiMelody(noteSequenceToMidi(sequence)), shortChord: firstShortChord(lengths) };
+  return { notes, midi: readMidiMelody(noteSequenceToMidi(sequence)) };
 }
 
-/**
+/*
  * abc2midi 4.84 misplays a chord shorter than its own stagger (10 ticks per note at 480 per
- * quarter): the note-off of the last staggered note falls before its note-on, and everything
- * after the chord comes about 128 ticks late, with no warning. Minimal example (L:1/8):
- * `C/4>>[DEF]/4 G7 z3/4 |` plays G at tick 249 instead of 121; `C/4>>[DE]/4 G7 z3/4 |` is right (the
- * measured limits: 3 notes fail at 15, 19.7 and 20 ticks, pass at 22.5; 2 notes fail at 7.5,
- * 10 and 11.25 ticks, pass at 15). abc2midi is compared only up to the first chord shorter than
- * a 1/64 note (30 ticks), a margin over those limits; the other three readings are compared whole.
+ * quarter; test/unit/abc2midi_compare.test.ts pins it). The grammar refuses chords shorter
+ * than a 1/64 note, so every tune is compared with abc2midi whole.
  */
-const SHORTEST_CHORD_ABC2MIDI_PLAYS = 1 / 16;
-
-/** The onset (quarter notes) of the first chord shorter than SHORTEST_CHORD_ABC2MIDI_PLAYS. */
-function firstShortChord(notes: { beat: number; length: number }[]): number | undefined {
-  const chords = new Map<number, { beat: number; count: number; length: number }>();
-  for (const n of notes) {
-    const key = Math.round(n.beat * 1e6);
-    const chord = chords.get(key) ?? { beat: n.beat, count: 0, length: Infinity };
-    chords.set(key, { ...chord, count: chord.count + 1, length: Math.min(chord.length, n.length) });
-  }
-  const short = [...chords.values()].filter(
-    (chord) => chord.count > 1 && chord.length < SHORTEST_CHORD_ABC2MIDI_PLAYS - EXACT.tolerance,
-  );
-  return short.length ? Math.min(...short.map((chord) => chord.beat)) : undefined;
-}
 
 /** Checks a book of tunes: abc2midi is clean, and all four readings of each tune agree. */
 function checkBook(tunes: Token[][], label: string): void {
@@ -155,30 +132,17 @@ function checkBook(tunes: Token[][], label: string): void {
   // No warning at all (bar lengths, unequal chord notes, tuplets of mixed lengths, ...).
   expect(abc2midiProblems(book), label).toEqual([]);
   const reference = abc2midiTunesOfText(book);
-  let cut = 0;
   tunes.forEach((tokens, i) => {
-    const { notes, midi, shortChord } = decodedNotes(tokens);
+    const { notes, midi } = decodedNotes(tokens);
     expect(notes.length, texts[i]).toBeGreaterThan(0);
     expect(compareOnsets(notes, sheetNotes(texts[i]), EXACT), `sheet music vs roll:\n${texts[i]}`).toBeNull();
     expect(
       compareOnsets(notes, midi.notes, midiTolerance(midi.ticksPerBeat)),
       `MIDI export vs roll:\n${texts[i]}`,
     ).toBeNull();
-    let theirs = reference.get(i + 1) ?? { notes: [], ticksPerBeat: 480 };
-    let ours = notes;
-    if (shortChord !== undefined) {
-      // abc2midi's notes start 1 tick late: none of the notes before the chord reach its onset.
-      const before = (n: BeatNote): boolean => n.beat < shortChord - EXACT.tolerance;
-      theirs = { ...theirs, notes: theirs.notes.filter(before) };
-      ours = notes.filter(before);
-      cut++;
-    }
-    expect(compareWithAbc2midi(theirs, ours), `abc2midi vs roll:\n${texts[i]}`).toBeNull();
+    const theirs = reference.get(i + 1) ?? { notes: [], ticksPerBeat: 480 };
+    expect(compareWithAbc2midi(theirs, notes), `abc2midi vs roll:\n${texts[i]}`).toBeNull();
   });
-  if (cut > 0)
-    console.log(
-      `${label}: ${cut}/${tunes.length} tunes compared with abc2midi up to a chord shorter than 1/64`,
-    );
 }
 
 describe.skipIf(!HAS_SHARED_DATA || !hasAbc2midi())('ABC grammar with abc2midi', () => {

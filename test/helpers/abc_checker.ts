@@ -9,7 +9,9 @@
  * (meter minus pickup) before `:|` `::` `||` `|]`, each followed by a pickup bar; sections
  * `|: ... :|` (a section starting with a pickup closes short), endings `[1` after a `|` in a
  * section with a bar, `[2` right after its `:|`; ties into the same note across at most one
- * `|`; chords of 2-3 different notes; tuplets and broken rhythms inside a bar, each of
+ * `|`; chords of 2-3 notes of different steps and sounding pitches, each sounding at least a
+ * 1/64 note once broken rhythms and tuplets apply (abc2midi staggers chord notes); tuplets
+ * and broken rhythms inside a bar, each of
  * elements of one written length (abc2midi refuses "Notes not equal durations" and
  * "Different length notes in tuple" otherwise; a chord in a tuplet is one unit long, as
  * abc2midi compares its inner notes); spelling
@@ -120,7 +122,11 @@ export interface CheckState {
     dur: boolean;
     note: { step: number; pitch: number } | null;
     canBreak: boolean;
+    /** While a chord is open: its notes' steps and sounding pitches. */
     chord: number[] | null;
+    pitches: number[];
+    /** A chord (open or closed): it must sound at least a 1/64 note. */
+    isChord: boolean;
     /** The written length this element must have (its broken-rhythm partner's or its tuplet's). */
     must: Fraction | null;
     inTuplet: boolean;
@@ -185,7 +191,13 @@ function copy(s: CheckState): CheckState {
     ...s,
     octave: { ...s.octave },
     letter: { ...s.letter },
-    pending: s.pending ? { ...s.pending, chord: s.pending.chord ? [...s.pending.chord] : null } : null,
+    pending: s.pending
+      ? {
+          ...s.pending,
+          chord: s.pending.chord ? [...s.pending.chord] : null,
+          pitches: [...s.pending.pitches],
+        }
+      : null,
     tuplet: s.tuplet ? { ...s.tuplet } : null,
   };
 }
@@ -206,11 +218,17 @@ function pitchOf(s: CheckState, n: Note): number | null {
   return pitch;
 }
 
+/** A chord sounding `length` (in units) lasts at least a 1/64 note (abc2midi staggers its notes). */
+function chordLongEnough(s: CheckState, length: Fraction): boolean {
+  return length.times(s.unit).cmp(new Fraction(1, 64)) >= 0;
+}
+
 /** Ends the pending element; false when it lacks the written length it must have. */
 function settle(s: CheckState): boolean {
   const p = s.pending;
   if (!p) return true;
   if (p.must && !p.base.eq(p.must)) return false;
+  if (p.isChord && !chordLongEnough(s, p.base.times(p.factor))) return false;
   if (p.inTuplet && s.tuplet && s.tuplet.base === null) s.tuplet = { ...s.tuplet, base: p.base };
   s.length = s.length.plus(p.base.times(p.factor));
   s.pending = null;
@@ -248,6 +266,8 @@ function begin(s: CheckState, note: { step: number; pitch: number } | null, chor
     note,
     canBreak,
     chord: chord ? [] : null,
+    pitches: [],
+    isChord: chord,
     must,
     inTuplet,
   };
@@ -296,8 +316,10 @@ export function step(state: CheckState, token: string): CheckState | null {
     if (pitch === null) return null;
     const chord = s.pending?.chord;
     if (chord) {
-      if (chord.includes(note.step) || chord.length >= 3) return null;
+      const pitches = (s.pending as NonNullable<CheckState['pending']>).pitches;
+      if (chord.includes(note.step) || pitches.includes(pitch) || chord.length >= 3) return null;
       chord.push(note.step);
+      pitches.push(pitch);
     } else {
       if (s.tieTo && (s.tieTo.step !== note.step || s.tieTo.pitch !== pitch)) return null;
       s.tieTo = null;
@@ -335,6 +357,7 @@ export function step(state: CheckState, token: string): CheckState | null {
   if (broken) {
     const p = s.pending;
     if (!p || p.chord || !p.canBreak) return null;
+    if (p.isChord && !chordLongEnough(s, p.base.times(broken[0]))) return null;
     s.length = s.length.plus(p.base.times(broken[0]));
     s.pending = null;
     s.second = { factor: broken[1], base: p.base };
@@ -467,7 +490,7 @@ function stateKey(s: CheckState): string {
     s.length.key,
     s.count > 0,
     p
-      ? `${p.base.key}:${p.factor.key}:${p.dur}:${p.note !== null}:${p.canBreak}:${p.chord?.join('.') ?? '-'}:${p.must?.key ?? '-'}:${p.inTuplet}`
+      ? `${p.base.key}:${p.factor.key}:${p.dur}:${p.note !== null}:${p.canBreak}:${p.chord?.join('.') ?? '-'}:${p.pitches.join('.')}:${p.isChord}:${p.must?.key ?? '-'}:${p.inTuplet}`
       : '',
     s.second ? `${s.second.factor.key}:${s.second.base.key}` : '',
     s.tuplet ? `${s.tuplet.factor.key}:${s.tuplet.left}:${s.tuplet.base?.key ?? '-'}` : '',

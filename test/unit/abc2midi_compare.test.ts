@@ -157,9 +157,9 @@ describe.skipIf(!hasAbc2midi())('compareWithAbc2midi on abc2midi itself', () => 
     expect(theirs && compareWithAbc2midi(theirs, roll)).toBeNull();
   });
 
-  // Documents an abc2midi 4.84 fault the acceptance test works around (see
-  // SHORTEST_CHORD_ABC2MIDI_PLAYS there): a chord shorter than its stagger delays the rest of
-  // the tune by about 128 ticks. If a later abc2midi fixes it, this fails and the workaround can go.
+  // Documents an abc2midi 4.84 fault the ABC grammar avoids (it refuses chords shorter than a
+  // 1/64 note, see abc_grammar_header.ts): a chord shorter than its stagger delays the rest of
+  // the tune by about 128 ticks. If a later abc2midi fixes it, this fails and the rule may go.
   it('finds the notes abc2midi plays late after a chord shorter than its stagger', () => {
     const text = 'X:1\nM:4/4\nL:1/8\nK:C\nC/4>>[DEF]/4 G7 z3/4 |\n';
     const theirs = abc2midiTunesOfText(text).get(1);

@@ -44,6 +44,8 @@ export class BarFill {
   constructor(
     readonly size: number,
     readonly parts: FillParts,
+    /** The shortest a chord may sound, in ticks (a 1/64 note, over abc2midi's stagger). */
+    readonly shortestChord = 0,
   ) {
     const atoms = new Set<number>(parts.durations);
     for (const b of parts.broken)
@@ -83,21 +85,33 @@ export class BarFill {
   /**
    * An open element (its written length `fixed`, or still to come when null) scaled by `scale`,
    * then `left` more tuplet elements of that same length and scale; `broken`: it may still start
-   * a broken rhythm (whose second element has its length).
+   * a broken rhythm (whose second element has its length); `chord`: the open element is a chord,
+   * which must sound at least `shortestChord` ticks once scaled (its partners need not).
    */
-  open(fixed: number | null, scale: Ratio, left: number, broken: boolean): FillTable {
+  open(fixed: number | null, scale: Ratio, left: number, broken: boolean, chord = false): FillTable {
     // A numeric key: scale terms stay below 32 (q <= 9, p <= 8, broken factors <= 15/8), left below 16.
     const key =
-      (((fixed === null ? 0 : fixed + 1) * 1024 + scale.n * 32 + scale.d) * 16 + left) * 2 + (broken ? 1 : 0);
+      ((((fixed === null ? 0 : fixed + 1) * 1024 + scale.n * 32 + scale.d) * 16 + left) * 2 +
+        (broken ? 1 : 0)) *
+        2 +
+      (chord ? 1 : 0);
     return this.shifted(key, () => {
       const own = fixed === null ? this.parts.durations : [fixed];
       const out: number[] = [];
       for (const d of own) {
-        out.push(scaled(d * (1 + left), scale));
-        if (broken) for (const b of this.parts.broken) out.push(scaled(d, b.first) + scaled(d, b.second));
+        if (!chord || this.chordSounds(scaled(d, scale))) out.push(scaled(d * (1 + left), scale));
+        if (broken)
+          for (const b of this.parts.broken)
+            if (!chord || this.chordSounds(scaled(d, b.first)))
+              out.push(scaled(d, b.first) + scaled(d, b.second));
       }
       return out;
     });
+  }
+
+  /** A chord sounding `ticks` lasts at least the shortest chord (with float slack for thirds). */
+  chordSounds(ticks: number): boolean {
+    return ticks >= this.shortestChord - 1e-9;
   }
 
   /** `left` (>= 1) tuplet elements still to start, at `scale`, of written length `length` (null: any one). */

@@ -15,6 +15,9 @@ export interface HeaderContext {
   fill: BarFill;
 }
 
+/** Chords last at least a 1/64 note (see `HeaderContexts.get`). */
+export const SHORTEST_CHORD_DENOMINATOR = 64;
+
 function fraction(text: string | undefined): Ratio | null {
   const m = /^(\d+)\/(\d+)$/.exec(text ?? '');
   if (!m || Number(m[1]) === 0 || Number(m[2]) === 0) return null;
@@ -56,7 +59,11 @@ export class HeaderContexts {
     }
     // Free meter: bars are checked for being non-empty only; 4 bars of 4/4 bound the tables.
     const size = barTicks ?? 32 * unitTicks;
-    const context = { unitTicks, barTicks, fill: new BarFill(size, this.parts(unitTicks)) };
+    // abc2midi staggers chord notes 10 ticks apart (480 per quarter) and misplays the rest of
+    // the tune after a chord shorter than that stagger; a 1/64 note (30 ticks) leaves a margin.
+    const shortestChord = (unitTicks * l.d) / (l.n * SHORTEST_CHORD_DENOMINATOR);
+    const fill = new BarFill(size, this.parts(unitTicks), shortestChord);
+    const context = { unitTicks, barTicks, fill };
     this.cache.set(key, context);
     return context;
   }

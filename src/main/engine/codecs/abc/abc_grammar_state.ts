@@ -16,7 +16,10 @@
  *   of one bar outside tuplets, of one written length; a tuplet `(p:q:r` takes its r elements
  *   inside one bar, all of one written length (abc2midi refuses both otherwise; in a tuplet
  *   it measures a chord by its inner notes, so a chord there is one unit long); a chord
- *   `[..]` holds 2 or 3 notes of different letters or octaves, lengths only after `]`.
+ *   `[..]` holds 2 or 3 notes of different letters or octaves and different sounding pitches
+ *   (no unison), lengths only after `]`, and sounds at least a 1/64 note once broken rhythms
+ *   and tuplets apply (abc2midi staggers chord notes 10 ticks apart at 480 per quarter and
+ *   misplays the rest of the tune after a chord shorter than that stagger).
  * - Spelling: no double sharps or flats; an accidental only where it changes what the plain
  *   letter would sound, and only for a pitch outside the key (so no `_g` for F# in D) or to
  *   cancel an earlier accidental of that letter in the bar; a
@@ -130,6 +133,17 @@ interface OpenElement {
 }
 
 const ONE: Ratio = { n: 1, d: 1 };
+/** An open chord with nothing else to it (for asking what a chord could hold here). */
+const BLANK_CHORD: OpenElement = {
+  kind: 'chord',
+  ticks: null,
+  scale: ONE,
+  brokenOk: false,
+  required: undefined,
+  inTuplet: false,
+  note: undefined,
+  chordOpen: true,
+};
 const NATURAL_PC = [0, 2, 4, 5, 7, 9, 11];
 const CLOSING = new Set<BarKind>([':|', '::', '||', '|]']);
 /** abc2midi staggers chord notes 10 ticks apart: three notes stay within one onset. */
@@ -166,6 +180,8 @@ export class AbcGrammarState implements GrammarState {
   private letterAccidentals = new Int8Array(7).fill(NO_ACCIDENTAL);
   private open: OpenElement | null = null;
   private chordSteps: number[] = [];
+  /** The sounding pitches of the open chord's notes (no pitch twice: a unison is refused). */
+  private chordPitches: number[] = [];
   /** After `>`/`<`: the second element's scale and the written length it must have. */
   private brokenSecond: { scale: Ratio; length: number } | null = null;
   /** An open tuplet: elements `left` to start, their scale, their written length once known. */
@@ -226,6 +242,7 @@ export class AbcGrammarState implements GrammarState {
     this.octaveAccidentals = new Map(from.octaveAccidentals);
     this.letterAccidentals = Int8Array.from(from.letterAccidentals);
     this.chordSteps = [...from.chordSteps];
+    this.chordPitches = [...from.chordPitches];
     this.open = from.open ? { ...from.open } : null;
     this.tuplet = from.tuplet ? { ...from.tuplet } : null;
     this.lineCache = new Map();
@@ -330,7 +347,7 @@ export class AbcGrammarState implements GrammarState {
     const tie = this.tie;
     if (tie && !soundsAt(t.notes, this.freshSpelling(), tie.step, tie.pitch))
       for (const id of t.plainBars) out[id] = 0;
-    if (structure.chordOpen && this.currentSpelling().steps >= 2)
+    if (structure.chordOpen && this.chordCanStart(this.currentSpelling()))
       for (const id of t.chordOpenIds) out[id] = 1;
     const note = this.open?.note;
     if (note && (structure.tieInBar || structure.tieAcross)) {
@@ -349,8 +366,10 @@ export class AbcGrammarState implements GrammarState {
     const tie = this.tie;
     if (this.inChord()) {
       const steps = this.chordSteps;
+      const pitches = this.chordPitches;
       for (let i = 0; i < pitch.length; i++) {
-        if (pitch[i] === NOT_WRITABLE || steps.includes(notes.step[i])) continue;
+        if (pitch[i] === NOT_WRITABLE || steps.includes(notes.step[i]) || pitches.includes(pitch[i]))
+          continue;
         if (steps.length === 0 && !this.chordCanGrow(i, spelling)) continue;
         out[notes.ids[i]] = 1;
       }
@@ -360,15 +379,24 @@ export class AbcGrammarState implements GrammarState {
   }
 
   /**
-   * After note `i` opens a chord, a note of another step can still be written in it. Its own
-   * accidental (if any) holds for the rest of the bar, so the others are spelt with it in force.
+   * After note `i` opens a chord, a note of another step and another pitch can still be written
+   * in it. Its own accidental (if any) holds for the rest of the bar, so the others are spelt
+   * with it in force.
    */
   private chordCanGrow(i: number, spelling: Spelling): boolean {
     const notes = this.t.notes;
     const accidental = notes.accidental[i];
-    // Without an accidental nothing changes: another step must be writable already.
-    if (accidental === NO_ACCIDENTAL) return spelling.steps >= 2;
     const step = notes.step[i];
+    const own = spelling.pitch[i];
+    if (accidental === NO_ACCIDENTAL) {
+      // Without an accidental nothing changes: another note must be writable already.
+      if (spelling.steps < 2) return false;
+      for (let j = 0; j < notes.ids.length; j++) {
+        const p = spelling.pitch[j];
+        if (p !== NOT_WRITABLE && p !== own && notes.step[j] !== step) return true;
+      }
+      return false;
+    }
     const letter = notes.letter[i];
     const byOctave = this.octaveAccidentals.get(step);
     const byLetter = this.letterAccidentals[letter];
@@ -379,12 +407,22 @@ export class AbcGrammarState implements GrammarState {
     let grows = false;
     for (let j = 0; j < notes.ids.length && !grows; j++) {
       if (notes.step[j] === step || (allowed && allowed[notes.ids[j]] === 0)) continue;
-      grows = soundingPitch(notes, j, context) !== NOT_WRITABLE;
+      const p = soundingPitch(notes, j, context);
+      grows = p !== NOT_WRITABLE && p !== own;
     }
     if (byOctave === undefined) this.octaveAccidentals.delete(step);
     else this.octaveAccidentals.set(step, byOctave);
     this.letterAccidentals[letter] = byLetter;
     return grows;
+  }
+
+  /** Some note can open a chord here that another note (new step, new pitch) can follow. */
+  private chordCanStart(spelling: Spelling): boolean {
+    if (spelling.steps < 2) return false;
+    const pitch = spelling.pitch;
+    for (let i = 0; i < pitch.length; i++)
+      if (pitch[i] !== NOT_WRITABLE && this.chordCanGrow(i, spelling)) return true;
+    return false;
   }
 
   private spellingContext(): SpellingContext {
@@ -456,7 +494,7 @@ export class AbcGrammarState implements GrammarState {
 
   /** A chord may open here, as far as the bar and the structure go (`[` without the spelling). */
   private chordOpenFits(): boolean {
-    return !this.inChord() && this.tie === null && this.canStartHere() && this.chordFitsTuplet();
+    return !this.inChord() && this.tie === null && this.chordStartCompletable();
   }
 
   /** A note may be added to the open chord, as far as the bar goes (`chordNoteCompletable` without spelling). */
@@ -557,13 +595,7 @@ export class AbcGrammarState implements GrammarState {
       case 'rest':
         return !this.inChord() && this.tie === null && this.canStartHere();
       case 'chordOpen':
-        return (
-          !this.inChord() &&
-          this.tie === null &&
-          this.chordPossible() &&
-          this.canStartHere() &&
-          this.chordFitsTuplet()
-        );
+        return !this.inChord() && this.tie === null && this.chordPossible() && this.chordStartCompletable();
       case 'chordClose':
         return this.inChord() && this.chordSteps.length >= 2 && this.chordCloseCompletable();
       case 'duration':
@@ -647,7 +679,7 @@ export class AbcGrammarState implements GrammarState {
     const ticks = (this.header.unitTicks * value.n) / value.d;
     if (open.required !== undefined && ticks !== open.required) return false;
     return this.reachable(
-      this.header.fill.open(ticks, open.scale, this.tuplet?.left ?? 0, open.brokenOk),
+      this.header.fill.open(ticks, open.scale, this.tuplet?.left ?? 0, open.brokenOk, open.kind === 'chord'),
       this.pos,
     );
   }
@@ -662,14 +694,17 @@ export class AbcGrammarState implements GrammarState {
     const open = this.open;
     if (!open || open.chordOpen || !open.brokenOk) return false;
     const length = open.ticks ?? this.header.unitTicks;
+    if (open.kind === 'chord' && !this.header.fill.chordSounds(scaled(length, first))) return false;
     const pos = this.pos + scaled(length, first);
     return this.reachable(this.header.fill.open(length, second, 0, false), pos);
   }
 
-  /** The open element may be committed now: it has the written length it must have. */
+  /** The open element may be committed now: it has the written length it must have (a chord, the shortest it may sound). */
   private lengthMet(): boolean {
     const open = this.open;
-    return !open || open.required === undefined || (open.ticks ?? this.header.unitTicks) === open.required;
+    if (!open) return true;
+    if (open.kind === 'chord' && !this.header.fill.chordSounds(this.committedTicks())) return false;
+    return open.required === undefined || (open.ticks ?? this.header.unitTicks) === open.required;
   }
 
   /**
@@ -681,9 +716,23 @@ export class AbcGrammarState implements GrammarState {
     if (!tuplet) return true;
     const unit = this.header.unitTicks;
     const length = this.tupletLength();
-    if (length !== null) return length === unit;
+    if (length !== null && length !== unit) return false;
     const pos = this.pos + this.committedTicks();
-    return this.reachable(this.header.fill.open(unit, tuplet.scale, tuplet.left - 1, false), pos);
+    return this.reachable(this.header.fill.open(unit, tuplet.scale, tuplet.left - 1, false, true), pos);
+  }
+
+  /**
+   * A chord fits here as far as the bar goes: like `startCompletable`, but the chord must sound
+   * at least the shortest chord (after a broken rhythm or in a tuplet too).
+   */
+  private chordStartCompletable(): boolean {
+    if (!this.elementMayStart() || !this.lengthMet()) return false;
+    if (this.tuplet) return this.chordFitsTuplet();
+    const pos = this.pos + this.committedTicks();
+    const fill = this.header.fill;
+    const second = this.brokenSecond;
+    if (second) return this.reachable(fill.open(second.length, second.scale, 0, false, true), pos);
+    return this.reachable(fill.open(null, ONE, 0, true, true), pos);
   }
 
   /** The written length the open element commits with, when a tuplet is open and takes it. */
@@ -757,7 +806,11 @@ export class AbcGrammarState implements GrammarState {
     this.brokenSecond = null;
     this.tuplet = null;
     this.tie = null;
-    if (this.open) this.open.required = undefined;
+    if (this.open) {
+      this.open.required = undefined;
+      // A written chord too short for the rule is kept; its length is no longer checked.
+      if (this.open.kind === 'chord' && !this.open.chordOpen) this.open.kind = 'rest';
+    }
     if (this.repeat === 'needEnding2' || !this.completable()) this.repeat = 'none';
   }
 
@@ -798,24 +851,34 @@ export class AbcGrammarState implements GrammarState {
   private noteAllowed(c: Extract<GrammarToken, { kind: 'note' }>): boolean {
     const pitch = this.sounding(c);
     if (pitch === null) return false;
-    if (this.inChord()) return !this.chordSteps.includes(c.step) && this.chordSteps.length < MAX_CHORD;
+    if (this.inChord())
+      return (
+        !this.chordSteps.includes(c.step) &&
+        !this.chordPitches.includes(pitch) &&
+        this.chordSteps.length < MAX_CHORD
+      );
     if (this.tie) return c.step === this.tie.step && pitch === this.tie.pitch;
     return this.elementMayStart();
   }
 
-  /** Two notes of different steps could be written as a chord here. */
+  /** Two notes of different steps and pitches could be written as a chord here. */
   private chordPossible(): boolean {
     if (this.chordPossibleCache < 0) this.chordPossibleCache = this.chordPossibleNow() ? 1 : 0;
     return this.chordPossibleCache === 1;
   }
 
   private chordPossibleNow(): boolean {
-    const steps = new Set<number>();
-    this.t.classes.forEach((c, id) => {
-      if (c.kind !== 'note' || (this.t.allowed && this.t.allowed[id] === 0)) return;
-      if (this.sounding(c) !== null) steps.add(c.step);
+    const { classes, allowed } = this.t;
+    return classes.some((c, id) => {
+      if (c.kind !== 'note' || (allowed && allowed[id] === 0) || this.sounding(c) === null) return false;
+      // The first note's accidental holds for the second: ask a state where it is written.
+      const next = this.clone();
+      next.chordSteps = [];
+      next.chordPitches = [];
+      next.open = { ...BLANK_CHORD };
+      next.applyNote(c, false);
+      return next.chordPossibleAfterFirst();
     });
-    return steps.size >= 2;
   }
 
   private chordNoteCompletable(c: Extract<GrammarToken, { kind: 'note' }>): boolean {
@@ -833,8 +896,14 @@ export class AbcGrammarState implements GrammarState {
         c.kind === 'note' &&
         !(this.t.allowed && this.t.allowed[id] === 0) &&
         !this.chordSteps.includes(c.step) &&
-        this.sounding(c) !== null,
+        this.chordNotePitch(c) !== null,
     );
+  }
+
+  /** What `c` sounds as the open chord's next note, or null when it may not be (spelling, unison). */
+  private chordNotePitch(c: Extract<GrammarToken, { kind: 'note' }>): number | null {
+    const pitch = this.sounding(c);
+    return pitch === null || this.chordPitches.includes(pitch) ? null : pitch;
   }
 
   private chordCloseCompletable(): boolean {
@@ -846,7 +915,7 @@ export class AbcGrammarState implements GrammarState {
     const open = this.open;
     if (!open) return false;
     return this.reachable(
-      this.header.fill.open(open.required ?? null, open.scale, this.tuplet?.left ?? 0, open.brokenOk),
+      this.header.fill.open(open.required ?? null, open.scale, this.tuplet?.left ?? 0, open.brokenOk, true),
       this.pos,
     );
   }
@@ -967,7 +1036,10 @@ export class AbcGrammarState implements GrammarState {
       this.staleLetters |= 1 << c.letter;
     }
     if (this.inChord()) {
-      if (!this.chordSteps.includes(c.step)) this.chordSteps.push(c.step);
+      if (!this.chordSteps.includes(c.step)) {
+        this.chordSteps.push(c.step);
+        this.chordPitches.push(sounds);
+      }
       return true;
     }
     this.tie = null;
@@ -1024,7 +1096,10 @@ export class AbcGrammarState implements GrammarState {
       note: undefined,
       chordOpen: kind === 'chord',
     };
-    if (kind === 'chord') this.chordSteps = [];
+    if (kind === 'chord') {
+      this.chordSteps = [];
+      this.chordPitches = [];
+    }
     this.elements++;
   }
 
@@ -1194,11 +1269,20 @@ export class AbcGrammarState implements GrammarState {
           : this.chordSteps.length === 1 && !this.chordPossibleAfterFirst()
       )
         return false;
-      return this.reachable(fill.open(open.required ?? null, open.scale, left, open.brokenOk), this.pos);
+      return this.reachable(
+        fill.open(open.required ?? null, open.scale, left, open.brokenOk, true),
+        this.pos,
+      );
     }
     if (open)
       return this.reachable(
-        fill.open(open.ticks ?? open.required ?? null, open.scale, left, open.brokenOk),
+        fill.open(
+          open.ticks ?? open.required ?? null,
+          open.scale,
+          left,
+          open.brokenOk,
+          open.kind === 'chord',
+        ),
         this.pos,
       );
     const second = this.brokenSecond;
