@@ -39,3 +39,26 @@ describe('messages to the training process', () => {
       expect(ToTrainerSchema.safeParse(message).success, JSON.stringify(message)).toBe(false);
   });
 });
+
+describe('the estimate mode message', () => {
+  it('accepts a timing request and refuses a malformed one', () => {
+    const estimate = {
+      type: 'estimate',
+      request: { config: { vocabSize: 90, layers: [256, 256], dropout: 0.2 }, batchSize: 32, seqLength: 64 },
+    };
+    expect(ToTrainerSchema.parse(estimate)).toEqual(estimate);
+    const withChoices = { ...estimate, request: { ...estimate.request, backend: 'wasm', threads: 1 } };
+    expect(ToTrainerSchema.parse(withChoices)).toEqual(withChoices);
+    const bad: unknown[] = [
+      { type: 'estimate' },
+      { ...estimate, request: { ...estimate.request, batchSize: 0 } },
+      { ...estimate, request: { ...estimate.request, config: { vocabSize: 1, layers: [8], dropout: 0 } } },
+      { ...estimate, request: { ...estimate.request, config: { vocabSize: 90, layers: [], dropout: 0 } } },
+      { ...estimate, request: { ...estimate.request, config: { vocabSize: 90, layers: [8], dropout: 1 } } },
+      { ...estimate, request: { ...estimate.request, threads: 3 } },
+      { ...estimate, request: { ...estimate.request, backend: 'webgl' } },
+    ];
+    for (const message of bad)
+      expect(ToTrainerSchema.safeParse(message).success, JSON.stringify(message)).toBe(false);
+  });
+});

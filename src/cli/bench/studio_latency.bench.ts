@@ -137,7 +137,11 @@ export const benchmark: Benchmark = {
         'engine.stats max ms': round(Math.max(...stats)),
         '4-bar generation ms (request to last note)': Math.round(generationMs),
         'training steps meanwhile': steps,
-        'standard step s (estimate, engine)': Math.round(estimate.secondsPerStep * 1000) / 1000,
+        // The estimate's reason when it could not time steps.
+        'standard step s (estimate, engine)':
+          estimate.secondsPerStep === null
+            ? `untimed: ${estimate.timingError ?? 'unknown'}`
+            : Math.round(estimate.secondsPerStep * 1000) / 1000,
       };
     } finally {
       await core?.close();

@@ -64,7 +64,10 @@ export const engineRequests = {
     payload: z.strictObject({ jobId: JobIdSchema }),
     result: z.strictObject({ cancelled: z.boolean() }),
   },
-  /** Times a couple of real training steps of this size on the engine's backend. */
+  /**
+   * Counts parameters and times a few real training steps of this size in a training process
+   * (the backend and threads training uses); the engine answers other requests meanwhile.
+   */
   'training.estimate': {
     payload: TrainingKnobsSchema.extend({
       vocabSize: z.number().int().min(2).max(1_000_000),

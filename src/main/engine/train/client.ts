@@ -1,5 +1,11 @@
 import { startProcess, type ChildEntryProcess } from '../runtime/process_launch.ts';
-import { isFromTrainer, type ToTrainer } from './protocol.ts';
+import {
+  isFromTrainer,
+  StepTimingSchema,
+  type StepTiming,
+  type StepTimingRequest,
+  type ToTrainer,
+} from './protocol.ts';
 import type { TrainCallbacks, TrainingHandle, TrainRequest, TrainResult } from './types.ts';
 
 /** The training process entry in the sources (a built app maps it with `setProcessLauncher`). */
@@ -35,7 +41,7 @@ export function startTrainingProcess(
       else if (message.type === 'done') {
         settled = true;
         resolve(message.result);
-      } else {
+      } else if (message.type === 'error') {
         settled = true;
         reject(new Error(message.message));
       }
@@ -54,4 +60,53 @@ export function startTrainingProcess(
     yieldCores: (busy) => post({ type: 'yield', busy }),
     done,
   };
+}
+
+/**
+ * Times training steps of a model size in a short-lived training process (estimate mode), so
+ * the caller's thread stays free. Rejects with a clear Error when the timing fails, the
+ * process dies, `signal` aborts (the process is killed: a step may be mid-way) or
+ * `timeoutMs` passes.
+ */
+export function timeStepsInProcess(
+  request: StepTimingRequest,
+  options: { signal?: AbortSignal; timeoutMs?: number; entry?: URL } = {},
+): Promise<StepTiming> {
+  const { signal, timeoutMs = 120_000, entry = TRAIN_PROCESS_ENTRY } = options;
+  if (signal?.aborted) return Promise.reject(new Error('The estimate was cancelled'));
+  const child: ChildEntryProcess = startProcess(entry);
+  return new Promise<StepTiming>((resolve, reject) => {
+    let settled = false;
+    const settle = (error: Error | null, timing?: StepTiming): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
+      if (error) {
+        child.kill('SIGKILL');
+        reject(error);
+      } else if (timing) resolve(timing);
+    };
+    const cancel = (): void => settle(new Error('The estimate was cancelled'));
+    const timer = setTimeout(
+      () => settle(new Error(`timing took longer than the ${timeoutMs / 1000} s allowed`)),
+      timeoutMs,
+    );
+    signal?.addEventListener('abort', cancel, { once: true });
+    child.onMessage((message) => {
+      if (!isFromTrainer(message)) return;
+      if (message.type === 'estimated') {
+        // A process boundary: the answer is checked, not trusted.
+        const parsed = StepTimingSchema.safeParse(message.timing);
+        settle(
+          parsed.success ? null : new Error('the training process sent a malformed timing'),
+          parsed.data,
+        );
+      } else if (message.type === 'error') settle(new Error(message.message));
+    });
+    child.onExit((code, signal) =>
+      settle(new Error(`the training process ended unexpectedly: ${deathReason(code, signal)}`)),
+    );
+    child.send({ type: 'estimate', request } satisfies ToTrainer);
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * Entry of the training process (started by client.ts through runtime/process_launch.ts).
  * Waits for one `start` message, runs the job in-process and reports over IPC; `stop` (or the
- * parent going away, or SIGINT/SIGTERM) stops after a checkpoint.
+ * parent going away, or SIGINT/SIGTERM) stops after a checkpoint. In estimate mode (an
+ * `estimate` message instead) it times a few training steps, answers and exits.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { setWorkerEntryResolver } from '../runtime/worker_script.ts';
 import { z } from 'zod';
 import { ToTrainerSchema, type FromTrainer, type ToTrainer } from './protocol.ts';
 import { resumeTraining, startTraining } from './session.ts';
+import { timeTrainingSteps } from './step_timing.ts';
 import type { TrainCallbacks, TrainingHandle } from './types.ts';
 
 function send(message: FromTrainer): Promise<void> {
@@ -43,8 +45,12 @@ if (import.meta.url.endsWith('.js')) {
 
 let handle: TrainingHandle | null = null;
 let stopAsked = false;
+/** Estimate mode runs once; a second request is ignored (the caller starts one process per estimate). */
+let estimating = false;
 
 function stop(): void {
+  // A timing has nothing to save: it just ends (the caller gave up on it, or went away).
+  if (estimating) process.exit(0);
   stopAsked = true;
   handle?.stop();
 }
@@ -61,7 +67,7 @@ process.on('message', (raw: unknown) => {
     return;
   }
   const message: ToTrainer = parsed.data;
-  if (message.type === 'start' && !handle) {
+  if (message.type === 'start' && !handle && !estimating) {
     const callbacks: TrainCallbacks = {
       onProgress: (progress) => void send({ type: 'progress', progress }),
       onEpoch: (metrics) => void send({ type: 'epoch', metrics }),
@@ -83,6 +89,13 @@ process.on('message', (raw: unknown) => {
       (error: unknown) =>
         finish({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
     );
+  } else if (message.type === 'estimate' && !handle && !estimating) {
+    estimating = true;
+    timeTrainingSteps(message.request, (text) => void send({ type: 'log', message: text })).then(
+      (timing) => finish({ type: 'estimated', timing }),
+      (error: unknown) =>
+        finish({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+    );
   } else if (message.type === 'pause') handle?.pause();
   else if (message.type === 'resume') handle?.resume();
   else if (message.type === 'stop') stop();
@@ -91,5 +104,5 @@ process.on('message', (raw: unknown) => {
 
 async function finish(message: FromTrainer): Promise<void> {
   await send(message);
-  process.exit(message.type === 'done' ? 0 : 1);
+  process.exit(message.type === 'error' ? 1 : 0);
 }

@@ -8,6 +8,35 @@ const count = z.number().int().positive();
 const fraction = z.number().min(0).max(1);
 const BackendSchema = z.enum(['tensorflow', 'wasm', 'cpu']);
 
+/**
+ * Estimate mode (step_timing.ts), what to time: a model shape and a batch shape; the backend
+ * and threads default as in a run.
+ */
+export const StepTimingRequestSchema = z.strictObject({
+  config: z.strictObject({
+    vocabSize: z.number().int().min(2),
+    layers: z.array(count).min(1),
+    dropout: z.number().min(0).lt(1),
+  }),
+  batchSize: count,
+  seqLength: count,
+  backend: BackendSchema.optional(),
+  threads: z.number().int().min(1).max(2).optional(),
+});
+export type StepTimingRequest = z.infer<typeof StepTimingRequestSchema>;
+
+/** What estimate mode measured. */
+export const StepTimingSchema = z.strictObject({
+  /** Wall seconds of one step, warm (the faster of one and two threads). */
+  secondsPerStep: z.number().positive(),
+  backend: BackendSchema,
+  /** Threads of the faster choice. */
+  threads: z.number().int().min(1).max(2),
+  /** Timed steps (the warm-up not counted). */
+  steps: count,
+});
+export type StepTiming = z.infer<typeof StepTimingSchema>;
+
 /** `TrainModelOptions` as the training process accepts it (the schema checks the type, see below). */
 const TrainModelOptionsSchema = z.strictObject({
   paths: z.array(z.string().min(1)).min(1),
@@ -76,6 +105,8 @@ export const ToTrainerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('resume') }),
   z.strictObject({ type: z.literal('stop') }),
   z.strictObject({ type: z.literal('yield'), busy: z.boolean() }),
+  // Estimate mode: time a few training steps, answer `estimated` and exit (step_timing.ts).
+  z.strictObject({ type: z.literal('estimate'), request: StepTimingRequestSchema }),
 ]);
 
 /** Messages from the caller to the training process. */
@@ -84,7 +115,8 @@ export type ToTrainer =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
-  | { type: 'yield'; busy: boolean };
+  | { type: 'yield'; busy: boolean }
+  | { type: 'estimate'; request: StepTimingRequest };
 
 // The schema and the TypeScript type must describe the same messages: a change to one fails here.
 type Parsed = z.output<typeof ToTrainerSchema>;
@@ -98,6 +130,7 @@ export type FromTrainer =
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'log'; message: string }
   | { type: 'done'; result: TrainResult }
+  | { type: 'estimated'; timing: StepTiming }
   | { type: 'error'; message: string };
 
 /** True when `value` looks like a message of the training process. */
@@ -105,6 +138,8 @@ export function isFromTrainer(value: unknown): value is FromTrainer {
   return (
     typeof value === 'object' &&
     value !== null &&
-    ['progress', 'epoch', 'log', 'done', 'error'].includes((value as { type?: unknown }).type as string)
+    ['progress', 'epoch', 'log', 'done', 'estimated', 'error'].includes(
+      (value as { type?: unknown }).type as string,
+    )
   );
 }

@@ -27,12 +27,22 @@ export const TrainingEstimateSchema = z.strictObject({
   vocabSize: z.number().int().nonnegative(),
   stepsPerEpoch: z.number().int().positive(),
   tokensPerStep: z.number().int().positive(),
-  /** Measured wall time of one training step of this size (after a warm-up step). */
-  secondsPerStep: z.number().nonnegative(),
-  secondsPerEpoch: z.number().nonnegative(),
+  /**
+   * Measured wall time of one training step of this size (after a warm-up step, in a training
+   * process); null when it could not be timed (see `timingError`).
+   */
+  secondsPerStep: z.number().nonnegative().nullable(),
+  secondsPerEpoch: z.number().nonnegative().nullable(),
+  /** The backend the steps were timed on ('' when they were not). */
   backend: z.string().max(40),
-  /** How the figure was obtained. */
-  method: z.literal('timed-steps'),
+  /** Training threads of the timed figure (the faster of one and two, as training settles). */
+  threads: z.number().int().min(1).max(2).optional(),
+  /** How the figure was obtained: timed steps, or not timed (`timingError` says why). */
+  method: z.enum(['timed-steps', 'untimed']),
+  /** Why the time per epoch is unknown, when it is. */
+  timingError: z.string().max(500).optional(),
+  /** True when the timing came from this session's cache (no steps were run for this answer). */
+  cached: z.boolean().optional(),
 });
 /** Result of `training.estimate`. */
 export type TrainingEstimate = z.infer<typeof TrainingEstimateSchema>;

@@ -21,7 +21,7 @@ import { ForegroundActivity } from '../studio/foreground.ts';
 import { wireSequence } from '../studio/wire_music.ts';
 import type { EngineContext, EngineHandlers } from '../context.ts';
 import { architectureOf } from '../studio/architecture.ts';
-import { estimateTraining } from '../studio/estimate.ts';
+import { createTrainingEstimator, type TrainingEstimator } from '../studio/estimate.ts';
 
 /** Least time between two forwarded progress events of one job (epoch ends and state changes always go). */
 const PROGRESS_INTERVAL_MS = 250;
@@ -63,6 +63,8 @@ export function trainingHandlers(
   context: EngineContext,
   launch: TrainingLauncher = startTrainingProcess,
   foreground: ForegroundActivity = new ForegroundActivity(),
+  // Times steps in a training process: the engine answers other requests meanwhile.
+  estimate: TrainingEstimator = createTrainingEstimator(),
 ): Pick<EngineHandlers, 'training.estimate' | 'training.start' | 'training.continue' | 'training.control'> {
   const jobs = new Map<string, TrainingJob>();
   // While a generation runs, every training job trains on one core.
@@ -134,7 +136,7 @@ export function trainingHandlers(
   }
 
   return {
-    'training.estimate': (payload) => estimateTraining(payload),
+    'training.estimate': (payload) => estimate(payload),
     'training.start': (payload) => run(payload, { kind: 'train', options: trainOptions(payload) }, []),
     'training.continue': async (payload) => {
       // The dashboard shows the curves of the earlier runs from the start.
