@@ -22,8 +22,8 @@ const TOKENS = 3000;
 const SEED_TOKENS = 1000;
 /** Interleaved on/off rounds per grammar-cost figure (the figure is their median). */
 const ROUNDS = 11;
-/** Tokens per ABC tune in the grammar-cost rounds (about 100 bars of 6/8). */
-const ABC_TOKENS = 800;
+/** Tokens per ABC tune in the grammar-cost rounds (about 200 bars of 6/8): shorter runs (800) left a GC pause or a tier-up as large as the grammar itself. */
+const ABC_TOKENS = 4000;
 
 function round(x: number, digits = 4): number {
   const f = 10 ** digits;
