@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrainingEstimator } from '../../src/main/engine/host/studio/estimate.ts';
 import { timeStepsInProcess } from '../../src/main/engine/train/client.ts';
 import type { ResultOf } from '../../src/shared/ipc/index.ts';
 import { sharedData } from '../helpers/data.ts';
 import { startStudioHarness, type StudioHarness } from '../helpers/studio_harness.ts';
+import { trainingPids, until } from '../helpers/training_processes.ts';
 
 /**
  * The Train form's estimate times real training steps in a training process, never on the
@@ -15,42 +15,6 @@ import { startStudioHarness, type StudioHarness } from '../helpers/studio_harnes
 
 let studio: StudioHarness;
 let datasetId: string;
-
-/** Child process ids of `pid` (Linux /proc). */
-function childrenOf(pid: number): number[] {
-  const tasks = `/proc/${pid}/task`;
-  if (!existsSync(tasks)) return [];
-  return readdirSync(tasks).flatMap((tid) => {
-    try {
-      return readFileSync(`${tasks}/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-  });
-}
-
-/** Training processes (estimate mode included) the engine of this test started. */
-function trainingPids(): number[] {
-  return childrenOf(process.pid)
-    .flatMap((engine) => childrenOf(engine))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('process_main');
-      } catch {
-        return false;
-      }
-    });
-}
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function estimate(preset: 'sketch' | 'standard' | 'large'): Promise<ResultOf<'training.estimate'>> {
   return studio.call('training.estimate', { datasetId, architecture: { kind: 'preset', preset } });
@@ -78,7 +42,7 @@ describe('training.estimate off the engine thread', () => {
     const started = performance.now();
     const pending = estimate('large');
     // The timing runs in its own training process.
-    await until('the estimate process', () => (trainingPids().length > 0 ? true : undefined));
+    await until('the estimate process', () => (trainingPids().length > 0 ? true : undefined), 30_000);
     const latencies: number[] = [];
     let settled = false;
     void pending.finally(() => (settled = true));
@@ -119,7 +83,7 @@ describe('training.estimate off the engine thread', () => {
 
   it('lets a newer estimate of another size supersede a running one and kills its process', async () => {
     const standard = estimate('standard');
-    await until('the estimate process', () => (trainingPids().length > 0 ? true : undefined));
+    await until('the estimate process', () => (trainingPids().length > 0 ? true : undefined), 30_000);
     const sketch = await estimate('sketch');
     const replaced = await standard;
     expect(replaced).toMatchObject({

@@ -1,8 +1,9 @@
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedData } from '../helpers/data.ts';
 import { startStudioHarness, type StudioHarness } from '../helpers/studio_harness.ts';
+import { trainingPids, until } from '../helpers/training_processes.ts';
 
 /**
  * The studio trains in its own process: the engine answers at once while steps run, a killed
@@ -12,42 +13,6 @@ import { startStudioHarness, type StudioHarness } from '../helpers/studio_harnes
 
 let studio: StudioHarness;
 let datasetId: string;
-
-/** Child process ids of `pid` (Linux /proc). */
-function childrenOf(pid: number): number[] {
-  const tasks = `/proc/${pid}/task`;
-  if (!existsSync(tasks)) return [];
-  return readdirSync(tasks).flatMap((tid) => {
-    try {
-      return readFileSync(`${tasks}/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-  });
-}
-
-/** The training process: a grandchild of this test process whose command line names process_main. */
-function trainingPids(): number[] {
-  return childrenOf(process.pid)
-    .flatMap((engine) => childrenOf(engine))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('process_main');
-      } catch {
-        return false;
-      }
-    });
-}
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function progressOf(jobId: string): Array<Record<string, unknown>> {
   return studio.events
