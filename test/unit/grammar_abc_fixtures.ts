@@ -1,9 +1,10 @@
 /** An ABC vocabulary and random-logit tunes for the grammar tests (not a test file itself). */
 import type { Token } from '../../src/main/engine/codecs/codec.ts';
 import { createCodec } from '../../src/main/engine/codecs/registry.ts';
-import type { GrammarState } from '../../src/main/engine/codecs/grammar.ts';
+import type { GrammarState, TokenGrammar } from '../../src/main/engine/codecs/grammar.ts';
 import { Vocabulary } from '../../src/main/engine/codecs/vocabulary.ts';
 import type { Rng } from '../../src/main/engine/random/rng.ts';
+import { canComplete, headerState, step, type CheckState } from '../helpers/abc_checker.ts';
 import { sharedData } from '../helpers/data.ts';
 import { abcFileTokens } from './generate_fixtures.ts';
 
@@ -66,4 +67,33 @@ export function followRandomly(
     out.push(vocabulary.tokens[id]);
   }
   return out;
+}
+
+/**
+ * The grammar's mask after `prefix` (a header then body tokens) against the independent
+ * checker: throws at the first token the two disagree on; returns how many tokens each side
+ * allowed and refused, so a test can see the mask is neither "plain notes only" nor "anything".
+ */
+export function compareMaskWithChecker(
+  grammar: TokenGrammar,
+  vocabulary: Vocabulary,
+  prefix: readonly Token[],
+): { allowed: number; refused: number } {
+  let checker: CheckState | null = headerState(prefix[1], prefix[2], prefix[3]);
+  for (const token of prefix.slice(4)) checker = checker && step(checker, token);
+  if (checker === null) throw new Error(`the checker refuses the prefix "${prefix.join(' ')}"`);
+  const state = grammar.start([...vocabulary.encode([...prefix])], {});
+  const mask = new Uint8Array(vocabulary.size).fill(1);
+  state.restrict(mask);
+  let allowed = 0;
+  let refused = 0;
+  vocabulary.tokens.forEach((token, id) => {
+    const next = step(checker, token);
+    const expected = next !== null && canComplete(next, vocabulary.tokens);
+    if (expected !== (mask[id] === 1))
+      throw new Error(`after "${prefix.join(' ')}": "${token}" expected ${expected ? 'allowed' : 'refused'}`);
+    if (expected) allowed++;
+    else refused++;
+  });
+  return { allowed, refused };
 }
