@@ -24,6 +24,7 @@ import {
 } from '../../src/main/engine/generate/index.ts';
 import { parseModelJson } from '../../src/main/engine/model/layers_format.ts';
 import { evaluateModel } from '../../src/main/engine/train/evaluate.ts';
+import { generatedPiece } from '../../src/main/engine/quality/generated_piece.ts';
 import { qualityReport } from '../../src/main/engine/quality/report.ts';
 import { HAS_SHARED_DATA, REPO_ROOT, sharedData } from '../helpers/data.ts';
 
@@ -121,15 +122,9 @@ describe('the shipped models generate valid music', () => {
     expect(model.codec.name).toBe('abc');
     const result = await new TokenGenerator(model).generate({ variations: 4, length: '16bars', rngSeed: 7 });
     expect(result.grammar).toBe(true);
-    const pieces = result.variations.map((variation) => {
-      const decoded = decodeVariation(model.codec, variation).full;
-      return {
-        name: `take ${variation.variation + 1}`,
-        sequence: decoded.sequence,
-        abc: decoded.abc,
-        tokens: { codec: model.codec, vocabulary: model.vocabulary, tokens: decoded.tokens },
-      };
-    });
+    const pieces = result.variations.map((variation) =>
+      generatedPiece(`take ${variation.variation + 1}`, decodeVariation(model.codec, variation), model),
+    );
     for (const piece of pieces) {
       expect(piece.abc).toBeTruthy();
       expect(piece.sequence.notes.length).toBeGreaterThan(16);
@@ -144,14 +139,9 @@ describe('the shipped models generate valid music', () => {
     expect(model.codec.name).toBe('performance');
     const result = await new TokenGenerator(model).generate({ variations: 2, length: '20s', rngSeed: 7 });
     expect(result.grammar).toBe(true);
-    const pieces = result.variations.map((variation) => {
-      const decoded = decodeVariation(model.codec, variation).full;
-      return {
-        name: `take ${variation.variation + 1}`,
-        sequence: decoded.sequence,
-        tokens: { codec: model.codec, vocabulary: model.vocabulary, tokens: decoded.tokens },
-      };
-    });
+    const pieces = result.variations.map((variation) =>
+      generatedPiece(`take ${variation.variation + 1}`, decodeVariation(model.codec, variation), model),
+    );
     for (const piece of pieces) {
       expect(piece.sequence.notes.length).toBeGreaterThan(20);
       for (const note of piece.sequence.notes) {

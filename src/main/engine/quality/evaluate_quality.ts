@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { importBytes } from '../datasets/import_file.ts';
 import { scanPaths } from '../datasets/scan.ts';
 import { hashSplit, splitKey } from '../datasets/split.ts';
+import { generatedPiece } from './generated_piece.ts';
 import type { NoveltyIndex } from './novelty_index.ts';
 import { indexOfPieces, readNoveltyIndex, readQualityBaseline } from './model_quality.ts';
 import { qualityReport, type QualityPiece, type QualityReport, type QualitySummary } from './report.ts';
@@ -96,15 +97,9 @@ async function generatePieces(modelDir: string, options: QualityEvalOptions): Pr
     temperature: options.temperature,
     rngSeed: options.rngSeed ?? 0,
   });
-  return result.variations.map((variation) => {
-    const decoded = decodeVariation(model.codec, variation);
-    return {
-      name: `take ${variation.variation + 1}`,
-      sequence: decoded.full.sequence,
-      abc: decoded.full.abc,
-      tokens: { codec: model.codec, vocabulary: model.vocabulary, tokens: decoded.full.tokens },
-    };
-  });
+  return result.variations.map((variation) =>
+    generatedPiece(`take ${variation.variation + 1}`, decodeVariation(model.codec, variation), model),
+  );
 }
 
 /** The report; see the module comment. Throws for a model folder that cannot be used. */

@@ -7,6 +7,7 @@ import type { TakeQuality } from '../../../shared/ipc/index.ts';
 import type { Codec } from '../codecs/codec.ts';
 import type { Vocabulary } from '../codecs/vocabulary.ts';
 import type { DecodedVariation } from '../generate/outputs.ts';
+import { generatedPiece } from './generated_piece.ts';
 import type { NoveltyIndex } from './novelty_index.ts';
 import { readNoveltyIndex } from './model_quality.ts';
 import { assessPiece, qualityLine } from './report.ts';
@@ -27,16 +28,7 @@ export function takeQuality(
   index: NoveltyIndex | null,
 ): TakeQuality | undefined {
   try {
-    const tokens = { codec: model.codec, vocabulary: model.vocabulary };
-    const whole = assessPiece(
-      {
-        name: 'take',
-        sequence: decoded.full.sequence,
-        abc: decoded.full.abc,
-        tokens: { ...tokens, tokens: decoded.full.tokens },
-      },
-      null,
-    );
+    const whole = assessPiece(generatedPiece('take', decoded, model), null);
     const written = assessPiece({ name: 'take', sequence: decoded.continuation.sequence }, index);
     const line = qualityLine({
       ...written,
